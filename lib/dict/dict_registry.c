@@ -1,0 +1,25 @@
+/* dict_registry.c - the table of lookup-table types: name -> open function.
+ * Adding a type means adding its dict_TYPE.c and one line below. */
+#include "dict/dict_impl.h"
+
+#include <string.h>
+
+/* File-based types (built by postmap/postalias). */
+
+/* In-memory, pattern and system types. */
+
+static const struct dict_type dict_types[] = {
+    /* file-based types */
+
+    /* in-memory, pattern and system types */
+
+    {NULL, NULL},
+};
+
+const struct dict_type *dict_find_type(const char *type)
+{
+    for (const struct dict_type *t = dict_types; t->type; t++)
+        if (strcmp(t->type, type) == 0)
+            return t;
+    return NULL;
+}

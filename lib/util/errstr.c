@@ -1,0 +1,20 @@
+/* errstr.c - store a formatted error message for the caller (errstr.h). */
+#include "util/errstr.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+#include <stdarg.h>
+
+void errstr_set(char **err, const char *fmt, ...)
+{
+    buf_t b = BUF_INIT;
+    va_list ap;
+
+    if (err == NULL)
+        return;
+    va_start(ap, fmt);
+    buf_init(&b);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    *err = buf_detach(&b);
+}

@@ -192,8 +192,10 @@ int sock_listen_inet(const char *spec, int backlog, int *fds, size_t maxfds,
             continue;
         fd = listen_one(ai, backlog, spec, err);
         if (fd < 0 && host == NULL && ai->ai_family == AF_INET6 && errno == EAFNOSUPPORT) {
-            xfree(*err);
-            *err = NULL;
+            if (err != NULL) {
+                xfree(*err);
+                *err = NULL;
+            }
             continue;           /* wildcard on a host without IPv6 */
         }
         if (fd < 0) {

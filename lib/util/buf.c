@@ -133,6 +133,7 @@ char *buf_detach(buf_t *b)
     if (b->data == NULL)
         buf_init(b);
     p = b->data;
-    buf_init(b);
+    b->data = NULL;             /* like BUF_INIT: no storage until next use */
+    b->len = b->cap = 0;
     return p;
 }

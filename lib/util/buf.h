@@ -30,7 +30,10 @@ void buf_set(buf_t *b, const char *s); /* reset + puts */
 void buf_printf(buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap);
-char *buf_detach(buf_t *b);          /* returns data, leaves b empty */
+/* Returns the data (caller frees) and leaves b without storage, as
+ * BUF_INIT: a stack buffer needs no buf_dispose() after it, and may be
+ * reused (the next write allocates). */
+char *buf_detach(buf_t *b);
 static inline const char *buf_str(const buf_t *b) { return b->data; }
 
 #endif

@@ -17,5 +17,4 @@ void errstr_set(char **err, const char *fmt, ...)
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
     *err = buf_detach(&b);
-    buf_dispose(&b);            /* buf_detach leaves a fresh empty buffer */
 }

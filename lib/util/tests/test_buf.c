@@ -63,8 +63,10 @@ static void test_truncate_and_detach(void **state)
     s = buf_detach(&b);
     assert_string_equal(s, "hello");
     assert_int_equal(b.len, 0);
-    assert_string_equal(b.data, "");
+    assert_null(b.data);
     xfree(s);
+    buf_puts(&b, "again");      /* reusable after detach */
+    assert_string_equal(buf_str(&b), "again");
     buf_dispose(&b);
 }
 

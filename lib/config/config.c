@@ -8,6 +8,7 @@
 #include "config/config_store.h"
 #include "config/master_cf.h"
 #include "config/param_table.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 #include "util/msg.h"
 #include "util/strmap.h"
@@ -128,7 +129,7 @@ void config_set_warning_handler(void (*fn)(const char *text))
 
 static void push_word(char ***list, size_t *n, const char *word)
 {
-    *list = xreallocarray(*list, *n + 2, sizeof(**list));
+    *list = array_grow(*list, *n + 1, *n + 2, sizeof(**list));
     (*list)[(*n)++] = xstrdup(word);
     (*list)[*n] = NULL;
 }
@@ -401,7 +402,7 @@ static int parse_main_cf(const char *text, size_t len, const char *filename, int
     while (rc == 0 && cf_next_line(&reader, &line)) {
         struct assignment a;
         if ((why = parse_assignment(&line, &a)) == NULL) {
-            out->items = xreallocarray(out->items, out->count + 1, sizeof(a));
+            out->items = array_grow(out->items, out->count, out->count + 1, sizeof(a));
             out->items[out->count++] = a;
         } else if (flags & CONFIG_STRICT) {
             buf_t b;
@@ -537,7 +538,7 @@ static int compare_strings(const void *a, const void *b)
 
 char **config_file_names(void)
 {
-    char **names = xcalloc(1, sizeof(*names));
+    char **names = xcalloc(array_grow_cap(1), sizeof(*names));
     size_t n = 0, cursor = 0;
     const char *name;
     void *value;
@@ -592,7 +593,7 @@ const char *const *config_unknown_names(void)
     cfg_list_free(cfg.unknown);
     names = config_file_names();
     refs = referenced_names();
-    cfg.unknown = xcalloc(1, sizeof(*cfg.unknown));
+    cfg.unknown = xcalloc(array_grow_cap(1), sizeof(*cfg.unknown));
     for (char **p = names; *p; p++) {
         if (!config_is_known(*p, NULL) && strmap_get(refs, *p) == NULL)
             push_word(&cfg.unknown, &n, *p);

@@ -3,6 +3,7 @@
  * returned), and list splitting. */
 #include "config/config.h"
 #include "config/config_store.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 #include "util/msg.h"
 #include "util/strutil.h"
@@ -286,7 +287,7 @@ static bool is_list_sep(int c)
 
 char **cfg_split_list(const char *text)
 {
-    char **list = xcalloc(1, sizeof(*list));
+    char **list = xcalloc(array_grow_cap(1), sizeof(*list));
     size_t n = 0;
     const char *p = text;
 
@@ -303,7 +304,7 @@ char **cfg_split_list(const char *text)
             else if (*p == '}' && depth > 0)
                 depth--;
         }
-        list = xreallocarray(list, n + 2, sizeof(*list));
+        list = array_grow(list, n + 1, n + 2, sizeof(*list));
         list[n++] = xstrndup(start, (size_t) (p - start));
         list[n] = NULL;
     }

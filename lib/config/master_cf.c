@@ -2,6 +2,7 @@
 #include "config/master_cf.h"
 #include "config/cf_lines.h"
 #include "config/config.h"
+#include "util/array_grow.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/strutil.h"
@@ -84,7 +85,7 @@ static void tokens_free(token_list_t *t)
 
 static void tokens_add(token_list_t *t, const char *start, size_t len, bool braced)
 {
-    t->items = xreallocarray(t->items, t->count + 1, sizeof(*t->items));
+    t->items = array_grow(t->items, t->count, t->count + 1, sizeof(*t->items));
     t->items[t->count].text = xstrndup(start, len);
     t->items[t->count].braced = braced;
     t->count++;
@@ -219,7 +220,7 @@ static int parse_maxproc(const char *text, master_entry_t *e)
 
 static void add_arg(master_entry_t *e, const char *text)
 {
-    e->args = xreallocarray(e->args, e->nargs + 2, sizeof(*e->args));
+    e->args = array_grow(e->args, e->nargs + 1, e->nargs + 2, sizeof(*e->args));
     e->args[e->nargs++] = xstrdup(text);
     e->args[e->nargs] = NULL;
 }
@@ -245,7 +246,7 @@ static int add_opt(master_entry_t *e, const char *text, bool braced, const char 
         *why = "-o needs name=value";
         return -1;
     }
-    e->opts = xreallocarray(e->opts, e->nopts + 1, sizeof(*e->opts));
+    e->opts = array_grow(e->opts, e->nopts, e->nopts + 1, sizeof(*e->opts));
     e->opts[e->nopts].name = name;
     e->opts[e->nopts].value = value;
     e->nopts++;
@@ -394,7 +395,7 @@ static int parse_entry(master_entry_t *e, const token_list_t *toks,
 
 static void add_warning(master_cf_t *cf, char *text)
 {
-    cf->warnings = xreallocarray(cf->warnings, cf->nwarnings + 2, sizeof(*cf->warnings));
+    cf->warnings = array_grow(cf->warnings, cf->nwarnings + 1, cf->nwarnings + 2, sizeof(*cf->warnings));
     cf->warnings[cf->nwarnings++] = text;
     cf->warnings[cf->nwarnings] = NULL;
 }
@@ -413,7 +414,7 @@ static void add_entry(master_cf_t *cf, master_entry_t *e)
         cf->count--;
         break;
     }
-    cf->entries = xreallocarray(cf->entries, cf->count + 1, sizeof(*cf->entries));
+    cf->entries = array_grow(cf->entries, cf->count, cf->count + 1, sizeof(*cf->entries));
     cf->entries[cf->count++] = *e;
 }
 

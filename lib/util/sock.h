@@ -27,7 +27,8 @@ int sock_listen_inet(const char *spec, int backlog, int *fds, size_t maxfds,
                      char **err);
 /* Listens on a UNIX stream socket at path. A stale socket file there is
  * removed first; any other kind of file is an error. The socket file gets
- * permissions mode (e.g. 0666, 0600). */
+ * permissions mode (e.g. 0666, 0600); the umask is changed around bind(),
+ * so call it before starting threads. */
 int sock_listen_unix(const char *path, int backlog, mode_t mode, char **err);
 
 /* Connect with a timeout in milliseconds (negative: the system's). The

@@ -330,6 +330,8 @@ int stream_read_line(stream_t *s, buf_t *line, size_t limit, int flags,
     int r;
 
     buf_reset(line);
+    if (s->error != STREAM_OK)
+        return -1;
     start_deadline(s, s->read_ms);
     for (;;) {
         if (s->rpos == s->rlen) {
@@ -396,6 +398,8 @@ static ssize_t read_exact_into(stream_t *s, unsigned char *data, buf_t *out,
 
     if (len > SSIZE_MAX)
         msg_panic("stream_read_exact: length %zu too large", len);
+    if (s->error != STREAM_OK)
+        return -1;
     start_deadline(s, s->read_ms);
     while (done < len) {
         if (s->rpos == s->rlen) {
@@ -437,8 +441,10 @@ ssize_t stream_read_some(stream_t *s, void *data, size_t len)
 {
     int r;
 
+    if (s->error != STREAM_OK)
+        return -1;
     if (len == 0)
-        return s->error != STREAM_OK ? -1 : 0;
+        return 0;
     start_deadline(s, s->read_ms);
     if (s->rpos == s->rlen) {
         if ((r = fill(s)) <= 0)

@@ -380,6 +380,7 @@ static void test_write_error_is_sticky(void **state)
     assert_int_equal(stream_puts(s, "ghi"), -1);
     assert_int_equal(stream_flush(s), -1);
     assert_int_equal(stream_read_line(s, &line, 10, 0, &end), -1);
+    assert_int_equal(stream_getc(s), -1);       /* input was there: still -1 */
     assert_string_equal(out.data, "abc");
     stream_close(s);
     buf_dispose(&out);

@@ -153,6 +153,14 @@ static void test_nonblocking_descriptor_waits_for_data(void **state)
     assert_int_equal(end, STREAM_END_LF);
     assert_int_equal(line.len, 0);
     assert_int_equal(stream_buffered(s), 0);
+    {   /* the second byte comes 50 ms later: seen by poll, not buffered */
+        struct timespec pause = {0, 10 * 1000000L};
+        int waited = 0;
+        while (!stream_input_waiting(s) && waited++ < 150)
+            nanosleep(&pause, NULL);
+        assert_true(waited < 150);
+        assert_int_equal(stream_buffered(s), 0);
+    }
     assert_int_equal(stream_read_line(s, &line, 10, 0, &end), 1);
     stream_close(s);
     (void) close(sv[1]);

@@ -1,0 +1,154 @@
+/* postconf.c - show or change the main.cf configuration, list master.cf.
+ *
+ *   postconf [-c dir] [-d] [-h] [-n] [-x] [-u] [name...]
+ *   postconf [-c dir] -e name=value...
+ *   postconf [-c dir] -# name...
+ *   postconf [-c dir] -M [service[/type]...]
+ *
+ * Output and warnings have Postfix's shape. -u is Postern's own: it marks
+ * parameters Postern knows but does not implement ("  # unsupported").
+ * Exit status 0, or 1 after an error (message on stderr naming the file
+ * and line where there is one). */
+#include "config/cf_lines.h"
+#include "config/config.h"
+#include "main_cf_edit.h"
+#include "show_master.h"
+#include "show_params.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/msg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum mode { SHOW, EDIT, COMMENT_OUT, MASTER };
+
+static void usage(void)
+{
+    msg_fatal("usage: postconf [-c config_dir] [-d] [-h] [-n] [-x] [-u] [name...]\n"
+              "       postconf [-c config_dir] -e name=value... | -# name... | -M [service[/type]...]");
+}
+
+static int edit_main_cf(const char *dir, enum mode mode, char **args)
+{
+    size_t n = 0;
+    main_cf_change_t *changes;
+    char **storage;
+    buf_t path, text, out;
+    char *err = NULL;
+    int rc = 0;
+
+    while (args[n])
+        n++;
+    changes = xcalloc(n + 1, sizeof(*changes));
+    storage = xcalloc(n + 1, sizeof(*storage));
+    for (size_t i = 0; i < n; i++) {
+        if (mode == COMMENT_OUT) {
+            changes[i].name = args[i];
+            changes[i].value = NULL;
+        } else if (!main_cf_parse_assignment(args[i], &changes[i], &storage[i])) {
+            msg_fatal("-e requires name=value input, not \"%s\"", args[i]);
+        }
+    }
+    buf_init(&path);
+    buf_init(&text);
+    buf_init(&out);
+    buf_printf(&path, "%s/main.cf", dir);
+    if (cf_read_file(buf_str(&path), &text, &err) < 0) {
+        if (errno != ENOENT || mode == COMMENT_OUT)
+            msg_fatal("%s", err);
+        xfree(err);
+        err = NULL;
+        buf_reset(&text);
+    }
+    main_cf_edit(text.data, text.len, changes, n, &out);
+    if (main_cf_write(buf_str(&path), out.data, out.len, &err) < 0) {
+        msg_error("%s", err);
+        xfree(err);
+        rc = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        xfree(storage[i]);
+    xfree(storage);
+    xfree(changes);
+    buf_dispose(&path);
+    buf_dispose(&text);
+    buf_dispose(&out);
+    return rc;
+}
+
+static int show(const char *dir, const show_options_t *opt, char **names)
+{
+    char *err = NULL;
+    int rc;
+
+    if (!opt->defaults) {
+        if (config_load_flags(dir, CONFIG_STRICT, &err) < 0) {
+            msg_error("%s", err);
+            xfree(err);
+            return 1;
+        }
+        warn_about_main_cf(names);
+    } else if (config_load_flags(dir, 0, &err) < 0) {
+        xfree(err);     /* defaults do not depend on main.cf */
+    }
+    rc = show_params(opt, names);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        msg_error("write standard output: %m");
+        rc = 1;
+    }
+    return rc;
+}
+
+static void quiet_warning(const char *text)
+{
+    (void) text;
+}
+
+int main(int argc, char **argv)
+{
+    show_options_t opt = {false, false, false, false, false};
+    enum mode mode = SHOW;
+    const char *dir = NULL;
+    int c, rc;
+
+    msg_init("postconf", MSG_SINK_STDERR);
+    while ((c = getopt(argc, argv, "c:dehnMux#")) != -1) {
+        switch (c) {
+        case 'c': dir = optarg; break;
+        case 'd': opt.defaults = true; break;
+        case 'e': mode = EDIT; break;
+        case '#': mode = COMMENT_OUT; break;
+        case 'h': opt.value_only = true; break;
+        case 'n': opt.only_set = true; break;
+        case 'M': mode = MASTER; break;
+        case 'u': opt.annotate = true; break;
+        case 'x': opt.expand = true; break;
+        default: usage();
+        }
+    }
+    if (dir == NULL || *dir == '\0')
+        dir = getenv("MAIL_CONFIG");
+    if (dir == NULL || *dir == '\0')
+        dir = CONFIG_DEFAULT_DIR;
+    if ((mode == EDIT || mode == COMMENT_OUT) && optind >= argc)
+        usage();
+    config_set_warning_handler(quiet_warning);
+    switch (mode) {
+    case EDIT:
+    case COMMENT_OUT:
+        rc = edit_main_cf(dir, mode, argv + optind);
+        break;
+    case MASTER:
+        rc = show_master(dir, argv + optind);
+        break;
+    default:
+        rc = show(dir, &opt, argv + optind);
+        break;
+    }
+    config_reset();
+    return rc;
+}

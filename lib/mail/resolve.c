@@ -105,17 +105,36 @@ static bool valid_domain(const char *domain)
 
 /* --- local domains ----------------------------------------------------------- */
 
+/* Binary form of an address text, either family; false if neither. */
+static bool address_bytes(const char *text, unsigned char out[16], int *family)
+{
+    memset(out, 0, 16);
+    if (inet_pton(AF_INET, text, out) == 1) {
+        *family = AF_INET;
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, out) == 1) {
+        *family = AF_INET6;
+        return true;
+    }
+    return false;
+}
+
+/* Is the address literal one of ours? Compared in binary, so that
+ * "2001:db8::25" and "2001:0db8:0::25" are the same address. */
 static bool is_local_literal(const resolve_config_t *cfg, const char *domain)
 {
     char *addr = literal_address(domain);
+    unsigned char want[16], have[16];
+    int want_family, have_family;
     bool found = false;
 
-    if (addr == NULL || cfg->local_addresses == NULL) {
-        xfree(addr);
-        return false;
+    if (addr != NULL && cfg->local_addresses != NULL
+        && address_bytes(addr, want, &want_family)) {
+        for (const char *const *p = cfg->local_addresses; *p && !found; p++)
+            found = address_bytes(*p, have, &have_family) && have_family == want_family
+                && memcmp(have, want, 16) == 0;
     }
-    for (const char *const *p = cfg->local_addresses; *p && !found; p++)
-        found = strcasecmp(*p, addr) == 0;
     xfree(addr);
     return found;
 }

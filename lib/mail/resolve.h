@@ -5,7 +5,8 @@
  * with routing operators for the relay check.
  *
  * The configuration is passed in (resolve_config_t), so this module reads
- * no files and keeps no global state. Lookup tables (transport_maps and
+ * no files and keeps no global state; resolve_setup.h builds one from
+ * main.cf parameter values. Lookup tables (transport_maps and
  * tables inside domain lists) are reached through resolve_table_t, a
  * lookup function plus context; resolve_table_dict() in resolve_dict.h
  * adapts a dict_t.
@@ -21,10 +22,15 @@
 #include "util/buf.h"
 
 /* Table lookup: returns 1 found (value set), 0 not found, -1 error with an
- * allocated message in *err. Keys are passed already lower-cased. */
+ * allocated message in *err. Keys are passed already lower-cased.
+ * close and changed are optional (NULL): close releases ctx when the
+ * owner (a domain list, a resolve_setup) is freed; changed tells whether
+ * the file behind the table changed since it was opened. */
 typedef struct resolve_table {
     int (*lookup)(void *ctx, const char *key, buf_t *value, char **err);
     void *ctx;
+    void (*close)(void *ctx);
+    bool (*changed)(void *ctx);
 } resolve_table_t;
 
 /* --- domain lists (mydestination, relay_domains, virtual_*_domains) --- */
@@ -32,7 +38,7 @@ typedef struct resolve_table {
 typedef struct resolve_domains resolve_domains_t;
 
 /* Opens "type:name" entries of a domain list (NULL: tables refused).
- * The tables stay the opener's: resolve_domains_free does not close them. */
+ * The list owns what it gets: resolve_domains_free calls table.close. */
 typedef int (*resolve_open_table_fn)(void *ctx, const char *type_name,
                                      resolve_table_t *table, char **err);
 
@@ -51,6 +57,8 @@ resolve_domains_t *resolve_domains_new(const char *value, bool match_subdomains,
                                        resolve_open_table_fn open_table,
                                        void *open_ctx, char **err);
 void resolve_domains_free(resolve_domains_t *list);
+/* true if a table in the list changed on disk (see resolve_table_t). */
+bool resolve_domains_changed(const resolve_domains_t *list);
 /* 1: listed, 0: not listed, -1: a table failed (*err set). NULL list: 0. */
 int resolve_domains_match(const resolve_domains_t *list, const char *domain,
                           char **err);

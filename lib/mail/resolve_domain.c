@@ -139,10 +139,25 @@ void resolve_domains_free(resolve_domains_t *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->count; i++)
+    for (size_t i = 0; i < l->count; i++) {
+        if (l->entries[i].is_table && l->entries[i].table.close != NULL)
+            l->entries[i].table.close(l->entries[i].table.ctx);
         xfree(l->entries[i].pattern);
+    }
     xfree(l->entries);
     xfree(l);
+}
+
+bool resolve_domains_changed(const resolve_domains_t *l)
+{
+    if (l == NULL)
+        return false;
+    for (size_t i = 0; i < l->count; i++) {
+        const resolve_table_t *t = &l->entries[i].table;
+        if (l->entries[i].is_table && t->changed != NULL && t->changed(t->ctx))
+            return true;
+    }
+    return false;
 }
 
 /* Does domain (lower case) match a name pattern? */

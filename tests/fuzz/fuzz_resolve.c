@@ -37,7 +37,7 @@ static const char *const local_addresses[] = {"127.0.0.1", "::1", NULL};
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static resolve_domains_t *mydest, *alias, *mailbox, *relay;
-    static const resolve_table_t maps[] = {{table_lookup, NULL}};
+    static const resolve_table_t maps[] = {{table_lookup, NULL, NULL, NULL}};
     resolve_config_t cfg;
     resolve_result_t r;
     char *addr = xstrndup((const char *) data, size);

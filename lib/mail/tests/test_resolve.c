@@ -94,8 +94,8 @@ static int setup(void **state)
     f->alias = domains("alias.example");
     f->mailbox = domains("vmail.example .vsub.example");
     f->relay = domains("relayed.example, !bad.relayed.example, .relayed.example");
-    f->maps[0] = (resolve_table_t) {fake_lookup, &transport_table};
-    f->maps[1] = (resolve_table_t) {fake_lookup, &second_table};
+    f->maps[0] = (resolve_table_t) {fake_lookup, &transport_table, NULL, NULL};
+    f->maps[1] = (resolve_table_t) {fake_lookup, &second_table, NULL, NULL};
     f->cfg = (resolve_config_t) {
         .myhostname = "mail.example.com",
         .mydestination = f->mydest,
@@ -186,6 +186,10 @@ static void test_classes_without_maps(void **state)
         {"joe@[192.0.2.25]", LOCAL, "local", "mail.example.com", "joe@[192.0.2.25]", 0},
         {"joe@[IPv6:2001:db8::25]", LOCAL, "local", "mail.example.com",
          "joe@[ipv6:2001:db8::25]", 0},
+        {"joe@[IPv6:2001:0db8:0::25]", LOCAL, "local", "mail.example.com",
+         "joe@[ipv6:2001:0db8:0::25]", 0},
+        {"joe@[IPv6:192.0.2.25]", DEF, "smtp", "[ipv6:192.0.2.25]",
+         "joe@[ipv6:192.0.2.25]", ERROR},
         {"joe@[192.0.2.99]", DEF, "smtp", "[192.0.2.99]", "joe@[192.0.2.99]", 0},
         {"x@alias.example", ALIAS, "error", "User unknown in virtual alias table",
          "x@alias.example", 0},
@@ -298,7 +302,7 @@ static void test_transport_search_order(void **state)
 {
     struct fixture *f = *state;
     resolve_config_t cfg = f->cfg;
-    resolve_table_t one = {fake_lookup, &transport_table};
+    resolve_table_t one = {fake_lookup, &transport_table, NULL, NULL};
     resolve_result_t r;
 
     cfg.transport_maps = &one;
@@ -320,7 +324,7 @@ static void test_table_failures(void **state)
 {
     struct fixture *f = *state;
     resolve_config_t cfg = f->cfg;
-    resolve_table_t broken = {fake_lookup, &fail_table};
+    resolve_table_t broken = {fake_lookup, &fail_table, NULL, NULL};
     resolve_result_t r;
 
     resolve_result_init(&r);
@@ -371,11 +375,11 @@ static int open_fake(void *ctx, const char *type_name, resolve_table_t *table, c
 {
     (void) ctx;
     if (strcmp(type_name, "hash:/etc/postern/relay") == 0) {
-        *table = (resolve_table_t) {fake_lookup, &transport_table};
+        *table = (resolve_table_t) {fake_lookup, &transport_table, NULL, NULL};
         return 0;
     }
     if (strcmp(type_name, "hash:/broken") == 0) {
-        *table = (resolve_table_t) {fake_lookup, &fail_table};
+        *table = (resolve_table_t) {fake_lookup, &fail_table, NULL, NULL};
         return 0;
     }
     *err = xstrdup("no such table");

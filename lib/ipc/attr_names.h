@@ -17,4 +17,38 @@
 #define ATTR_NAME      "name"       /* str: the name an operation is about */
 #define ATTR_VALUE     "value"      /* str: the value that goes with it */
 
+/* Delivery protocol: qmgr -> delivery agents (local, virtual, smtp, relay,
+ * error, discard, retry). Full description: docs/DELIVERY.md.
+ * One request per delivery attempt, on a connection to the agent's unix
+ * socket (announced protocol name: "delivery"). The agent reads the queue
+ * file itself (read-only, shared lock), delivers, logs the Postfix
+ * "to=<...>, relay=..., delay=..., delays=a/b/c/d, dsn=..., status=..."
+ * line per recipient, and answers with one result per recipient. qmgr
+ * marks a recipient done in the queue file only after that answer
+ * (at-least-once delivery). Recipient i (0-based) uses names with the
+ * suffix _<i>: "rcpt_addr_0", "rcpt_orig_0", ... */
+#define ATTR_DLV_PROTOCOL    "delivery"
+#define ATTR_QUEUE_NAME      "queue_name"   /* str: "active" */
+#define ATTR_QUEUE_ID        "queue_id"     /* str */
+#define ATTR_NEXTHOP         "nexthop"      /* str: "[relay.example]:25", "" = default */
+#define ATTR_SENDER          "sender"       /* str: envelope sender, "" = <> */
+#define ATTR_ARRIVAL_TIME    "arrival_time" /* long: seconds, queue file T record */
+#define ATTR_ARRIVAL_USEC    "arrival_usec" /* long: microseconds part */
+#define ATTR_ACTIVE_TIME     "active_time"  /* long: when qmgr took it (delays= b) */
+#define ATTR_ACTIVE_USEC     "active_usec"  /* long */
+#define ATTR_RCPT_COUNT      "rcpt_count"   /* int: recipients in this request */
+#define ATTR_RCPT_ADDR       "rcpt_addr"    /* str, suffixed _<i>: address to deliver to */
+#define ATTR_RCPT_ORIG       "rcpt_orig"    /* str, suffixed _<i>: original recipient */
+#define ATTR_RCPT_INDEX      "rcpt_index"   /* int, suffixed _<i>: index in the queue file */
+#define ATTR_RCPT_NOTIFY     "rcpt_notify"  /* int, suffixed _<i>: DSN NOTIFY bits */
+/* Response, per recipient i: */
+#define ATTR_RCPT_STATUS     "rcpt_status"  /* int, suffixed _<i>: DLV_STATUS_* */
+#define ATTR_RCPT_DSN        "rcpt_dsn"     /* str, suffixed _<i>: "2.0.0", "4.4.1", "5.1.1" */
+#define ATTR_RCPT_TEXT       "rcpt_text"    /* str, suffixed _<i>: "delivered to maildir" */
+#define ATTR_RELAY           "relay"        /* str: "local", "mx.example[192.0.2.1]:25" */
+
+#define DLV_STATUS_SENT      0  /* delivered: mark done */
+#define DLV_STATUS_DEFERRED  1  /* temporary failure: retry later */
+#define DLV_STATUS_BOUNCED   2  /* permanent failure: mark done, bounce */
+
 #endif

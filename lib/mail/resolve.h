@@ -97,7 +97,13 @@ typedef struct resolve_config {
     const char *virtual_transport;              /* "virtual" */
     const resolve_table_t *transport_maps;      /* searched in order */
     size_t transport_maps_count;
-    const char *recipient_delimiter;            /* "" or NULL: none */
+    const char *recipient_delimiter;            /* "" or NULL: none; any
+                                                 * of these bytes starts the
+                                                 * extension (not split off
+                                                 * for postmaster, MAILER-
+                                                 * DAEMON, double-bounce,
+                                                 * and, with '-', owner-*
+                                                 * and *-request) */
     bool allow_percent_hack;                    /* Postfix default yes */
     bool swap_bangpath;                         /* Postfix default yes */
     bool show_user_unknown_table_name;          /* Postfix default yes */

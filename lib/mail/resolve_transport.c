@@ -8,6 +8,7 @@
 #include "util/mem.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Applies one table result to the transport and nexthop chosen so far:
  *   ":nexthop"   keeps the transport, changes the nexthop if given
@@ -52,6 +53,22 @@ static int lookup_key(const resolve_config_t *cfg, const char *key, buf_t *value
     return 0;
 }
 
+/* Local parts whose extension is never split off, as in Postfix:
+ * postmaster, MAILER-DAEMON, double-bounce, and with '-' among the
+ * delimiters owner-* and *-request (owner_request_special = yes). */
+static bool never_split(const char *local, size_t len, const char *delimiters)
+{
+    static const char *const whole[] = {"postmaster", "mailer-daemon", "double-bounce"};
+
+    for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+        if (len == strlen(whole[i]) && strncasecmp(local, whole[i], len) == 0)
+            return true;
+    if (strchr(delimiters, '-') == NULL)
+        return false;
+    return (len >= 6 && strncasecmp(local, "owner-", 6) == 0)
+        || (len > 8 && strncasecmp(local + len - 8, "-request", 8) == 0);
+}
+
 /* user+ext@domain -> user@domain (NULL when there is no extension). */
 static char *strip_extension(const char *addr, const char *delimiters)
 {
@@ -59,7 +76,7 @@ static char *strip_extension(const char *addr, const char *delimiters)
     size_t local_len = (size_t) (at - addr), cut;
     buf_t b = BUF_INIT;
 
-    if (delimiters == NULL || *delimiters == '\0')
+    if (delimiters == NULL || *delimiters == '\0' || never_split(addr, local_len, delimiters))
         return NULL;
     cut = strcspn(addr, delimiters);
     if (cut >= local_len || cut == 0)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mail/resolve.h"
+#include "mail/resolve_dict.h"   /* compile check of the header-only adapter */
 #include "util/mem.h"
 
 /* A fake table: NULL-terminated {key, value} pairs; key "FAIL" makes
@@ -313,6 +314,24 @@ static void test_transport_search_order(void **state)
     assert_string_equal(transport_table.asked,
                         "ann+tag@a.b.example.com ann@a.b.example.com a.b.example.com "
                         ".b.example.com .example.com .com * ");
+    {   /* extensions Postfix never splits off */
+        static const char *const whole[][2] = {
+            {"MAILER-DAEMON@x.org", "mailer-daemon@x.org x.org .org * "},
+            {"double-bounce@x.org", "double-bounce@x.org x.org .org * "},
+            {"postmaster+x@x.org", "postmaster+x@x.org postmaster@x.org x.org .org * "},
+            {"owner-list@x.org", "owner-list@x.org x.org .org * "},
+            {"list-request@x.org", "list-request@x.org x.org .org * "},
+            {"list-x@x.org", "list-x@x.org list@x.org x.org .org * "},
+            {"-x@x.org", "-x@x.org x.org .org * "},
+            {"x@my-host.org", "x@my-host.org my-host.org .org * "},
+        };
+        cfg.recipient_delimiter = "+-";
+        for (size_t i = 0; i < N(whole); i++) {
+            transport_table.asked[0] = '\0';
+            resolve_address(&cfg, whole[i][0], &r);
+            assert_string_equal(transport_table.asked, whole[i][1]);
+        }
+    }
     transport_table.asked[0] = '\0';
     cfg.recipient_delimiter = "";
     resolve_address(&cfg, "ann+tag@x.org", &r);

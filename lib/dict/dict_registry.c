@@ -7,11 +7,18 @@
 /* File-based types (built by postmap/postalias). */
 
 /* In-memory, pattern and system types. */
+#include "dict/dict_builtin.h"
 
 static const struct dict_type dict_types[] = {
     /* file-based types */
 
     /* in-memory, pattern and system types */
+    {"inline", dict_inline_open},
+    {"static", dict_static_open},
+    {"cidr", dict_cidr_open},
+    {"regexp", dict_regexp_open},
+    {"pcre", dict_pcre_open},
+    {"unix", dict_unix_open},
 
     {NULL, NULL},
 };

@@ -158,7 +158,11 @@ static void parse_line(const dict_t *d, struct cidr_table *t, const char *line, 
     char *why = NULL;
 
     if (pattern_is_endif(line, &extra)) {
-        pattern_rules_endif(&t->rules, d, lineno, extra);
+        /* Unlike regexp, Postfix's cidr refuses "endif junk" as a whole. */
+        if (*extra)
+            pattern_warn(d, lineno, "garbage after ENDIF: skipping this rule");
+        else
+            pattern_rules_endif(&t->rules, d, lineno, extra);
         return;
     }
     if (pattern_is_if(line, &rest)) {

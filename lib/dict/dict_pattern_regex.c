@@ -2,6 +2,7 @@
  * and lookups, on top of a regex back-end (see dict_pattern_regex.h). */
 #include "dict/dict_pattern.h"
 #include "dict/dict_pattern_regex.h"
+#include "util/grow.h"
 #include "util/mem.h"
 
 #include <ctype.h>
@@ -44,7 +45,7 @@ static void template_free(void *p)
 
 static void template_add(struct template *t, char *text, size_t group)
 {
-    t->parts = xreallocarray(t->parts, t->count + 1, sizeof(*t->parts));
+    t->parts = xgrow(t->parts, t->count, sizeof(*t->parts));
     t->parts[t->count].text = text;
     t->parts[t->count].group = group;
     t->count++;

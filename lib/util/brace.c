@@ -1,5 +1,6 @@
 /* brace.c - Postfix-style "{ ... }" grouping (see brace.h). */
 #include "util/brace.h"
+#include "util/grow.h"
 #include "util/mem.h"
 
 #include <string.h>
@@ -91,8 +92,8 @@ static int bare_item_length(const char *text, size_t *len)
 static void add_item(char ***items, unsigned char **braced, size_t *count,
                      char *item, int was_braced)
 {
-    *items = xreallocarray(*items, *count + 1, sizeof(**items));
-    *braced = xreallocarray(*braced, *count + 1, 1);
+    *items = xgrow(*items, *count, sizeof(**items));
+    *braced = xgrow(*braced, *count, 1);
     (*items)[*count] = item;
     (*braced)[*count] = (unsigned char) was_braced;
     (*count)++;

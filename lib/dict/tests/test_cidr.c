@@ -105,6 +105,7 @@ static void test_broken_rules_are_skipped(void **state)
         {"1.2.3.4   ", "no lookup result"},
         {"if 7.0.0.0/8 extra", "bad mask value in \"7.0.0.0/8 extra\""},
         {"endif", "ignoring ENDIF without matching IF"},
+        {"endif junk", "garbage after ENDIF: skipping this rule"},
     };
 
     (void) state;
@@ -161,6 +162,14 @@ static void test_unbalanced_if(void **state)
     dict_t *d;
 
     (void) state;
+    tp_log_clear();
+    d = open_text("garbage.cidr", "if 1.0.0.0/8\n1.2.3.4 a\nendif junk\n2.2.2.2 z\n");
+    assert_true(tp_log_has("garbage.cidr, line 3: garbage after ENDIF: skipping this rule"));
+    assert_true(tp_log_has("garbage.cidr, line 1: IF has no matching ENDIF"));
+    tp_expect(d, "1.2.3.4", "a");
+    tp_expect(d, "2.2.2.2", NULL);     /* still inside the IF, as in Postfix */
+    dict_close(d);
+
     tp_log_clear();
     d = open_text("unbalanced.cidr",
                   "endif\n"

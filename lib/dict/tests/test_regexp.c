@@ -151,13 +151,14 @@ static void test_if_endif(void **state)
                   "endif\n"
                   "if /^c/ junk\n"
                   "/^cd$/ cd\n"
-                  "endif\n"
+                  "endif trailing\n"
                   "endif junk\n"
                   "!/^[a-z]/ nonletter\n"
                   "if /^j/\n"
                   "/^jk$/ jk\n");
     tp_expect_all(d, cases, TP_N(cases));
     assert_true(tp_log_has("if.re, line 12: ignoring extra text after IF statement: \"junk\""));
+    assert_true(tp_log_has("if.re, line 14: ignoring extra text after ENDIF"));
     assert_true(tp_log_has("if.re, line 15: ignoring ENDIF without matching IF"));
     assert_true(tp_log_has("if.re, line 17: IF has no matching ENDIF"));
     dict_close(d);

@@ -1,7 +1,7 @@
 /* access.c - the access(5) key search order (see access.h). */
 #include "dict/access.h"
 #include "dict/dict_cidr.h"
-#include "util/grow.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 
 #include <arpa/inet.h>
@@ -12,7 +12,7 @@ static void add_key(struct access_keys *k, const char *key, size_t len)
 {
     if (len == 0)
         return;
-    k->keys = xgrow(k->keys, k->count, sizeof(*k->keys));
+    k->keys = array_grow(k->keys, k->count, k->count + 1, sizeof(*k->keys));
     k->keys[k->count++] = xstrndup(key, len);
 }
 

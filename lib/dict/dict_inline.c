@@ -7,7 +7,7 @@
  * Entries are kept sorted (binary search); iteration is in key order. */
 #include "dict/dict_builtin.h"
 #include "util/brace.h"
-#include "util/grow.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 #include "util/strutil.h"
 
@@ -102,7 +102,7 @@ static int add_item(struct inline_table *t, char *item, bool fold)
     key = str_trim(item);
     if (fold)
         str_lower(key);
-    t->entries = xgrow(t->entries, t->count, sizeof(*t->entries));
+    t->entries = array_grow(t->entries, t->count, t->count + 1, sizeof(*t->entries));
     t->entries[t->count].key = xstrdup(key);
     t->entries[t->count].value = xstrdup(str_trim(eq + 1));
     t->entries[t->count].order = t->count;

@@ -2,7 +2,7 @@
  * search for the pattern tables (see dict_pattern.h). */
 #include "dict/dict_pattern.h"
 #include "util/brace.h"
-#include "util/grow.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 #include "util/msg.h"
 
@@ -39,7 +39,7 @@ struct assembly {
 
 static void add_line(struct pattern_source *src, const char *text, int lineno)
 {
-    src->lines = xgrow(src->lines, src->count, sizeof(*src->lines));
+    src->lines = array_grow(src->lines, src->count, src->count + 1, sizeof(*src->lines));
     src->lines[src->count].text = xstrdup(text);
     src->lines[src->count].lineno = lineno;
     src->count++;
@@ -243,10 +243,10 @@ bool pattern_is_endif(const char *line, const char **extra)
 
 void pattern_rules_add(struct pattern_rules *r, const struct pattern_rule *rule)
 {
-    r->rules = xgrow(r->rules, r->count, sizeof(*r->rules));
+    r->rules = array_grow(r->rules, r->count, r->count + 1, sizeof(*r->rules));
     r->rules[r->count] = *rule;
     if (rule->kind == PATTERN_IF) {
-        r->open_ifs = xgrow(r->open_ifs, r->depth, sizeof(*r->open_ifs));
+        r->open_ifs = array_grow(r->open_ifs, r->depth, r->depth + 1, sizeof(*r->open_ifs));
         r->open_ifs[r->depth++] = r->count;
     }
     r->count++;

@@ -2,7 +2,7 @@
  * and lookups, on top of a regex back-end (see dict_pattern_regex.h). */
 #include "dict/dict_pattern.h"
 #include "dict/dict_pattern_regex.h"
-#include "util/grow.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 
 #include <ctype.h>
@@ -45,7 +45,7 @@ static void template_free(void *p)
 
 static void template_add(struct template *t, char *text, size_t group)
 {
-    t->parts = xgrow(t->parts, t->count, sizeof(*t->parts));
+    t->parts = array_grow(t->parts, t->count, t->count + 1, sizeof(*t->parts));
     t->parts[t->count].text = text;
     t->parts[t->count].group = group;
     t->count++;

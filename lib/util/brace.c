@@ -1,6 +1,6 @@
 /* brace.c - Postfix-style "{ ... }" grouping (see brace.h). */
 #include "util/brace.h"
-#include "util/grow.h"
+#include "util/array_grow.h"
 #include "util/mem.h"
 
 #include <string.h>
@@ -92,8 +92,8 @@ static int bare_item_length(const char *text, size_t *len)
 static void add_item(char ***items, unsigned char **braced, size_t *count,
                      char *item, int was_braced)
 {
-    *items = xgrow(*items, *count, sizeof(**items));
-    *braced = xgrow(*braced, *count, 1);
+    *items = array_grow(*items, *count, *count + 1, sizeof(**items));
+    *braced = array_grow(*braced, *count, *count + 1, 1);
     (*items)[*count] = item;
     (*braced)[*count] = (unsigned char) was_braced;
     (*count)++;

@@ -127,4 +127,62 @@ static inline void tp_expect_all(dict_t *d, const struct tp_case *cases, size_t 
 
 #define TP_N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Compatibility checks against Postfix's own postmap, when installed:
+ * tp_postmap_ready() prepares an empty main.cf (false: no postmap, the
+ * caller skips); tp_compare_postmap() looks key up with "postmap -q" and
+ * with our table and fails on any difference. Keys must be shell-safe. */
+#define TP_POSTMAP "/usr/sbin/postmap"
+
+static inline int tp_postmap_ready(void)
+{
+    char path[4300];
+
+    if (access(TP_POSTMAP, X_OK) != 0)
+        return 0;
+    snprintf(path, sizeof(path), "%s/main.cf", tp_dir);
+    if (access(path, F_OK) != 0)
+        tp_write("main.cf", "", 0);
+    return setenv("MAIL_CONFIG", tp_dir, 1) == 0;
+}
+
+/* Runs postmap -q; returns 1 with its output in *out, 0 for not found. */
+static inline int tp_postmap_query(const char *table, const char *key, buf_t *out)
+{
+    buf_t cmd = BUF_INIT;
+    char chunk[4096];
+    size_t got;
+    FILE *fp;
+    int status;
+
+    buf_printf(&cmd, "%s -q '%s' '%s' 2>/dev/null", TP_POSTMAP, key, table);
+    fp = popen(cmd.data, "r");
+    if (fp == NULL)
+        fail_msg("popen %s", cmd.data);
+    buf_set(out, "");
+    while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+        buf_append(out, chunk, got);
+    status = pclose(fp);
+    buf_dispose(&cmd);
+    while (out->len && out->data[out->len - 1] == '\n')
+        out->data[--out->len] = '\0';
+    return status == 0;
+}
+
+static inline void tp_compare_postmap(dict_t *d, const char *table, const char *key)
+{
+    buf_t theirs = BUF_INIT, ours = BUF_INIT;
+    char *err = NULL;
+    int their_rc = tp_postmap_query(table, key, &theirs);
+    int our_rc = dict_lookup(d, key, &ours, &err);
+
+    if (our_rc == DICT_ERROR)
+        fail_msg("%s key \"%s\": error %s", table, key, err);
+    if (their_rc != (our_rc == DICT_FOUND) || (their_rc && strcmp(theirs.data, ours.data) != 0))
+        fail_msg("%s key \"%s\": got %s \"%s\", postmap says %s \"%s\"", table, key,
+                 our_rc == DICT_FOUND ? "found" : "not found", our_rc == DICT_FOUND ? ours.data : "",
+                 their_rc ? "found" : "not found", their_rc ? theirs.data : "");
+    buf_dispose(&theirs);
+    buf_dispose(&ours);
+}
+
 #endif

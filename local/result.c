@@ -1,0 +1,111 @@
+/* result.c - delivery outcomes and the errno / sysexits code tables. */
+#include "local/result.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void local_result_init(local_result_t *r)
+{
+    r->status = LOCAL_DEFERRED;
+    strcpy(r->dsn, "4.3.0");
+    buf_init(&r->text);
+}
+
+void local_result_dispose(local_result_t *r)
+{
+    buf_dispose(&r->text);
+}
+
+static void set_dsn(local_result_t *r, const char *dsn)
+{
+    snprintf(r->dsn, sizeof(r->dsn), "%s", dsn);
+    r->status = dsn[0] == '2' ? LOCAL_SENT
+              : dsn[0] == '5' ? LOCAL_BOUNCED : LOCAL_DEFERRED;
+}
+
+void local_result_set(local_result_t *r, const char *dsn, const char *fmt, ...)
+{
+    va_list ap;
+
+    set_dsn(r, dsn);
+    buf_reset(&r->text);
+    va_start(ap, fmt);
+    buf_vprintf(&r->text, fmt, ap);
+    va_end(ap);
+}
+
+void local_result_copy(local_result_t *to, const local_result_t *from)
+{
+    set_dsn(to, from->dsn);
+    buf_set(&to->text, from->text.data);
+}
+
+const char *local_status_name(local_status_t s)
+{
+    switch (s) {
+    case LOCAL_SENT:
+        return "sent";
+    case LOCAL_BOUNCED:
+        return "bounced";
+    case LOCAL_DEFERRED:
+        break;
+    }
+    return "deferred";
+}
+
+const char *local_dsn_for_errno(int errnum, const char *def)
+{
+    switch (errnum) {
+    case 0:
+        return "4.3.0";
+    case EAGAIN:
+    case ESTALE:
+        return "4.2.0";
+    case ENOSPC:
+        return "4.3.0";
+    case EDQUOT:
+        return "4.2.2";
+    case EFBIG:
+        return "5.2.2";
+    default:
+        return def;
+    }
+}
+
+struct sysexit {
+    int status;
+    const char *dsn;
+    const char *text;
+};
+
+static const struct sysexit sysexits[] = {
+    {64, "5.3.0", "command line usage error"},
+    {65, "5.6.0", "data format error"},
+    {66, "5.3.0", "cannot open input"},
+    {67, "5.1.1", "user unknown"},
+    {68, "5.1.2", "host name unknown"},
+    {69, "5.3.0", "service unavailable"},
+    {70, "5.3.0", "internal software error"},
+    {71, "4.3.0", "system resource problem"},
+    {72, "5.3.0", "critical OS file missing"},
+    {73, "5.2.0", "can't create user output file"},
+    {74, "5.3.0", "input/output error"},
+    {75, "4.3.0", "temporary failure"},
+    {76, "5.5.0", "remote error in protocol"},
+    {77, "5.7.0", "permission denied"},
+    {78, "5.3.5", "local configuration error"},
+};
+
+bool local_sysexit(int status, const char **dsn, const char **text)
+{
+    for (size_t i = 0; i < sizeof(sysexits) / sizeof(sysexits[0]); i++) {
+        if (sysexits[i].status == status) {
+            *dsn = sysexits[i].dsn;
+            *text = sysexits[i].text;
+            return true;
+        }
+    }
+    return false;
+}

@@ -15,14 +15,22 @@
 
 struct attr {
     char *name;
+    size_t name_len;
     buf_t value;
 };
 
+/* Attributes in frame order, plus an open-addressing hash index of
+ * positions (EMPTY_SLOT when free) so that lookups and the duplicate
+ * check stay fast for frames with thousands of attributes. */
 struct attr_list {
     struct attr *items;
     size_t count;
     size_t cap;
+    size_t *index;
+    size_t index_cap;          /* a power of two, or 0 */
 };
+
+#define EMPTY_SLOT ((size_t) -1)
 
 const attr_limits_t attr_default_limits = {
     ATTR_DEFAULT_MAX_MESSAGE, ATTR_DEFAULT_MAX_VALUE, ATTR_DEFAULT_MAX_COUNT,
@@ -40,6 +48,8 @@ void attr_list_reset(attr_list_t *l)
         buf_dispose(&l->items[i].value);
     }
     l->count = 0;
+    for (size_t i = 0; i < l->index_cap; i++)
+        l->index[i] = EMPTY_SLOT;
 }
 
 void attr_list_free(attr_list_t *l)
@@ -48,6 +58,7 @@ void attr_list_free(attr_list_t *l)
         return;
     attr_list_reset(l);
     xfree(l->items);
+    xfree(l->index);
     xfree(l);
 }
 
@@ -81,12 +92,53 @@ bool attr_valid_name(const char *name)
     return valid_name_bytes(name, strnlen(name, ATTR_NAME_MAX + 1));
 }
 
+static size_t hash_name(const char *name, size_t len)
+{
+    size_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char) name[i]) * 16777619u;
+    return h;
+}
+
+/* The index slot holding name, or the free slot where it would go. */
+static size_t slot_of(const attr_list_t *l, const char *name, size_t len)
+{
+    size_t mask = l->index_cap - 1, slot = hash_name(name, len) & mask;
+
+    for (;;) {
+        size_t at = l->index[slot];
+        if (at == EMPTY_SLOT || (l->items[at].name_len == len
+                                 && memcmp(l->items[at].name, name, len) == 0))
+            return slot;
+        slot = (slot + 1) & mask;
+    }
+}
+
+/* Keeps the index at most half full. */
+static void grow_index(attr_list_t *l)
+{
+    size_t cap = l->index_cap ? l->index_cap * 2 : 32;
+
+    if (l->count * 2 < l->index_cap)
+        return;
+    xfree(l->index);
+    l->index = xreallocarray(NULL, cap, sizeof(*l->index));
+    l->index_cap = cap;
+    for (size_t i = 0; i < cap; i++)
+        l->index[i] = EMPTY_SLOT;
+    for (size_t i = 0; i < l->count; i++)
+        l->index[slot_of(l, l->items[i].name, l->items[i].name_len)] = i;
+}
+
 static const struct attr *find(const attr_list_t *l, const char *name, size_t len)
 {
-    for (size_t i = 0; i < l->count; i++)
-        if (strlen(l->items[i].name) == len && memcmp(l->items[i].name, name, len) == 0)
-            return &l->items[i];
-    return NULL;
+    size_t at;
+
+    if (l->index_cap == 0)
+        return NULL;
+    at = l->index[slot_of(l, name, len)];
+    return at == EMPTY_SLOT ? NULL : &l->items[at];
 }
 
 bool attr_has(const attr_list_t *l, const char *name)
@@ -105,8 +157,11 @@ int attr_list_add(attr_list_t *l, const char *name, size_t name_len,
         l->cap = l->cap ? l->cap * 2 : 8;
         l->items = xreallocarray(l->items, l->cap, sizeof(*l->items));
     }
+    grow_index(l);
+    l->index[slot_of(l, name, name_len)] = l->count;
     a = &l->items[l->count++];
     a->name = xstrndup(name, name_len);
+    a->name_len = name_len;
     buf_init(&a->value);
     buf_append(&a->value, value, value_len);
     return 0;

@@ -45,7 +45,7 @@ typedef struct attr_limits {
 
 #define ATTR_DEFAULT_MAX_MESSAGE (4u * 1024 * 1024)
 #define ATTR_DEFAULT_MAX_VALUE   ATTR_DEFAULT_MAX_MESSAGE
-#define ATTR_DEFAULT_MAX_COUNT   256
+#define ATTR_DEFAULT_MAX_COUNT   4096  /* room for per-recipient names */
 extern const attr_limits_t attr_default_limits;
 
 /* --- attribute lists ------------------------------------------------------ */

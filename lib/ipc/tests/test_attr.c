@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipc/attr.h"
@@ -160,6 +161,47 @@ static void test_limits(void **state)
     attr_list_free(b);
 }
 
+static void test_thousands_of_attributes(void **state)
+{
+    attr_list_t *a = attr_list_new(), *b = attr_list_new();
+    buf_t frame = BUF_INIT;
+    char name[32], *err = NULL;
+    const char *v;
+
+    (void) state;
+    for (int i = 0; i < ATTR_DEFAULT_MAX_COUNT; i++) {
+        snprintf(name, sizeof(name), "rcpt_addr_%d", i);
+        attr_put_str(a, name, name + 5);
+    }
+    buf_init(&frame);
+    attr_encode(a, &frame);
+    assert_int_equal(attr_decode(frame.data, frame.len, NULL, b, &err), 0);
+    assert_int_equal(attr_count(b), ATTR_DEFAULT_MAX_COUNT);
+    assert_int_equal(attr_get_str(b, "rcpt_addr_4095", &v), 0);
+    assert_string_equal(v, "addr_4095");
+    assert_false(attr_has(b, "rcpt_addr_4096"));
+    /* one more is over the limit */
+    attr_put_str(a, "one_more", "x");
+    buf_reset(&frame);
+    attr_encode(a, &frame);
+    expect_decode_error(frame.data, frame.len, NULL, "count over the default limit");
+    /* a duplicate of the first name as the last of 1000 attributes */
+    attr_list_reset(a);
+    for (int i = 0; i < 999; i++) {
+        snprintf(name, sizeof(name), "a%d", i);
+        attr_put_str(a, name, "v");
+    }
+    attr_put_str(a, "zz", "x");
+    buf_reset(&frame);
+    attr_encode(a, &frame);
+    assert_int_equal(attr_decode(frame.data, frame.len, NULL, b, &err), 0);
+    memcpy(frame.data + frame.len - 1 - 4 - 2, "a0", 2);
+    expect_decode_error(frame.data, frame.len, NULL, "duplicate among many");
+    buf_dispose(&frame);
+    attr_list_free(a);
+    attr_list_free(b);
+}
+
 static void test_every_truncation_fails(void **state)
 {
     attr_list_t *a = attr_list_new(), *b = attr_list_new();
@@ -287,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_wire_bytes),
         cmocka_unit_test(test_hostile_lengths),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_thousands_of_attributes),
         cmocka_unit_test(test_every_truncation_fails),
         cmocka_unit_test(test_recv_rejects_huge_length_without_reading),
         cmocka_unit_test(test_number_getters_are_strict),

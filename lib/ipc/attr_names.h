@@ -51,4 +51,36 @@
 #define DLV_STATUS_DEFERRED  1  /* temporary failure: retry later */
 #define DLV_STATUS_BOUNCED   2  /* permanent failure: mark done, bounce */
 
+/* Cleanup protocol: smtpd, submission, pickup -> cleanup (announced
+ * protocol name "cleanup"). Full description: docs/CLEANUP.md.
+ * Requests, in order, on one connection per message (the connection may
+ * carry several messages one after another):
+ *   request=open      flags                  -> status, queue_id
+ *   request=envelope  sender, envid, ret, attributes (client_name ...),
+ *                     rcpt_count, rcpt_addr_<i>, rcpt_orig_<i>,
+ *                     rcpt_notify_<i>, rcpt_orcpt_<i>  -> status
+ *   request=content   data (a chunk of the message, lines ended by LF;
+ *                     chunks split anywhere)  -> status (may be sent
+ *                     without waiting for each answer: pipelined)
+ *   request=finish                            -> status, queue_id, dsn, reason
+ *   request=abort                             -> status
+ * A failure answer carries status != 0, a "dsn" (e.g. "5.3.4", "4.3.0")
+ * and a "reason" the client passes on in its SMTP reply. */
+#define ATTR_CLEANUP_PROTOCOL "cleanup"
+#define ATTR_ENVID           "envid"        /* str: DSN ENVID, decoded */
+#define ATTR_RET             "ret"          /* int: QDSN_RET_* */
+#define ATTR_RCPT_ORCPT      "rcpt_orcpt"   /* str, suffixed _<i>: DSN ORCPT "rfc822;addr" */
+#define ATTR_DSN             "dsn"          /* str: enhanced status code of a failure */
+#define ATTR_CLIENT_NAME     "client_name"
+#define ATTR_CLIENT_ADDR     "client_address"
+#define ATTR_CLIENT_PORT     "client_port"
+#define ATTR_HELO_NAME       "helo_name"
+#define ATTR_PROTOCOL_NAME   "protocol_name" /* "ESMTP", "SMTP", "ESMTPS"... */
+#define ATTR_SASL_METHOD     "sasl_method"
+#define ATTR_SASL_USERNAME   "sasl_username"
+/* open flags */
+#define CLEANUP_FLAG_LOCAL_SUBMISSION 1 /* add Message-ID, Date, From when missing */
+#define CLEANUP_FLAG_HOLD             2 /* put the message into hold/ */
+#define CLEANUP_FLAG_DISCARD          4 /* accept and throw away (DISCARD action) */
+
 #endif

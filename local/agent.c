@@ -184,7 +184,9 @@ static void deliver_dest(const delivery_t *dv, const local_dest_t *d,
     command_env(dv, d, u, &env);
     switch (d->kind) {
     case LOCAL_DEST_MAILBOX:
-        if (become(a, u->uid, u->gid, res) == 0) {
+        if (!local_mailbox_as_user(&a->mailbox)) {
+            local_deliver_mailbox(&a->mailbox, u, &env, &msg, res);
+        } else if (become(a, u->uid, u->gid, res) == 0) {
             local_deliver_mailbox(&a->mailbox, u, &env, &msg, res);
             restore(a);
         }

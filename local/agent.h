@@ -11,10 +11,12 @@
  * the cleanup service and is not implemented: such a destination defers
  * with "mail forwarding is not available".
  *
- * With switch_privileges (the daemon started as root), mailbox delivery
- * runs with the recipient's effective uid/gid and file delivery with the
- * rights expand.h gave the destination (default_privs for aliases);
- * commands drop privileges in their child (command.h). */
+ * With switch_privileges (the daemon started as root), delivery to a home
+ * mailbox or Maildir spool runs with the recipient's effective uid/gid,
+ * an mbox in mail_spool_directory is opened as root and a new one given to
+ * the recipient, file delivery runs with the rights expand.h gave the
+ * destination (default_privs for aliases), and commands (also
+ * mailbox_command) drop all root ids in their child (command.h). */
 #ifndef POSTERN_LOCAL_AGENT_H
 #define POSTERN_LOCAL_AGENT_H
 

@@ -72,9 +72,12 @@ static void run_child(const local_command_t *req, int in_fd, int out_fd,
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
         _exit(71);
     closefrom(3);
-    if (geteuid() == 0) {
-        if (setgroups(0, NULL) < 0 || setgid(req->gid) < 0
-            || setuid(req->uid) < 0)
+    /* Any root in the real or effective ids is dropped completely, so the
+     * command cannot switch back (a caller may have changed only euid). */
+    if (getuid() == 0 || geteuid() == 0) {
+        if ((geteuid() != 0 && seteuid(0) < 0) || setgroups(1, &req->gid) < 0
+            || setgid(req->gid) < 0 || setuid(req->uid) < 0
+            || getuid() == 0 || geteuid() == 0)
             _exit(71);
     }
     if (req->cwd == NULL || chdir(req->cwd) < 0)
@@ -184,7 +187,7 @@ static int start_child(const local_command_t *req, int *in_w, int *out_fd,
     int in[2];
     char **env;
 
-    if (geteuid() == 0 && req->uid == 0) {
+    if ((getuid() == 0 || geteuid() == 0) && req->uid == 0) {
         local_result_set(res, "4.3.0", "refusing to run command as root: %s",
                          req->command);
         return -1;

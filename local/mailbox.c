@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static mbox_opts_t mbox_opts(const local_mailbox_cfg_t *cfg, int extra_locks)
 {
@@ -43,12 +44,17 @@ static void to_maildir(const local_mailbox_cfg_t *cfg, const char *dir,
 }
 
 static void to_mbox(const local_mailbox_cfg_t *cfg, const char *path,
-                    const char *user, const local_message_t *msg,
-                    local_result_t *res)
+                    const char *user, uid_t uid, gid_t gid,
+                    const local_message_t *msg, local_result_t *res)
 {
     mbox_opts_t o = mbox_opts(cfg, 0);
     char *err = NULL;
 
+    if (geteuid() == 0) {  /* a root-owned spool: the new file is the user's */
+        o.chown_new = true;
+        o.owner_uid = uid;
+        o.owner_gid = gid;
+    }
     if (mbox_append(path, msg->sender, msg->arrival, &o, msg->produce,
                     msg->ctx, &err) == 0) {
         local_result_set(res, "2.0.0", "delivered to mailbox");
@@ -89,8 +95,20 @@ void local_deliver_mailbox(const local_mailbox_cfg_t *cfg,
     if (ends_with_slash(path.data))
         to_maildir(cfg, path.data, msg, res);
     else
-        to_mbox(cfg, path.data, user->name, msg, res);
+        to_mbox(cfg, path.data, user->name, user->uid, user->gid, msg, res);
     buf_dispose(&path);
+}
+
+bool local_mailbox_as_user(const local_mailbox_cfg_t *cfg)
+{
+    const char *spool = cfg->mail_spool_directory
+                      ? cfg->mail_spool_directory : "/var/mail";
+
+    if (cfg->mailbox_command && *cfg->mailbox_command)
+        return false;
+    if (cfg->home_mailbox && *cfg->home_mailbox)
+        return true;
+    return ends_with_slash(spool);
 }
 
 void local_deliver_file(const local_mailbox_cfg_t *cfg, const char *path,

@@ -42,6 +42,12 @@ typedef struct local_message {
     void *ctx;
 } local_message_t;
 
+/* True when mailbox delivery should run with the user's effective ids
+ * (home_mailbox, or a Maildir spool); false for mailbox_command (the
+ * command child drops privileges itself) and for an mbox in a root-owned
+ * mail_spool_directory (created as root, then given to the user). */
+bool local_mailbox_as_user(const local_mailbox_cfg_t *cfg);
+
 void local_deliver_mailbox(const local_mailbox_cfg_t *cfg,
                            const local_user_t *user,
                            const local_command_env_t *env,

@@ -35,6 +35,11 @@ typedef struct mbox_opts {
     int lock_delay_ms;      /* deliver_lock_delay (1s) */
     int stale_lock_time;    /* stale_lock_time in seconds (500) */
     mode_t create_mode;     /* mode of a new mailbox (0600) */
+    /* A mailbox this call creates is given to this owner (fchown), for a
+     * root-owned spool directory where the user cannot create files. */
+    bool chown_new;
+    uid_t owner_uid;
+    gid_t owner_gid;
 } mbox_opts_t;
 
 /* Fills in Postfix's defaults. */

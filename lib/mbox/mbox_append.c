@@ -20,6 +20,9 @@ void mbox_opts_default(mbox_opts_t *opts)
     opts->lock_delay_ms = 1000;
     opts->stale_lock_time = 500;
     opts->create_mode = 0600;
+    opts->chown_new = false;
+    opts->owner_uid = 0;
+    opts->owner_gid = 0;
 }
 
 static int fail(char **err, int errnum, const char *fmt, ...)
@@ -42,15 +45,42 @@ static int fail(char **err, int errnum, const char *fmt, ...)
     return -1;
 }
 
+/* Opens an existing mailbox, or creates it (exclusively, so that we know
+ * it is ours to chown). */
+static int open_or_create(const char *path, const mbox_opts_t *opts,
+                          bool *created)
+{
+    int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
+
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int fd = open(path, flags);
+
+        if (fd >= 0 || errno != ENOENT)
+            return fd;
+        fd = open(path, flags | O_CREAT | O_EXCL, opts->create_mode);
+        if (fd >= 0) {
+            *created = true;
+            return fd;
+        }
+        if (errno != EEXIST)
+            return -1;
+    }
+    return -1;
+}
+
 static int open_mailbox(const char *path, const mbox_opts_t *opts,
                         struct stat *st, char **err)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                  opts->create_mode);
+    bool created = false;
+    int fd = open_or_create(path, opts, &created);
 
     if (fd < 0)
         return fail(err, errno, "cannot open file");
-    if (fstat(fd, st) < 0) {
+    if (created && opts->chown_new
+        && fchown(fd, opts->owner_uid, opts->owner_gid) < 0) {
+        fail(err, errno, "cannot set owner of new file");
+        (void) unlink(path);
+    } else if (fstat(fd, st) < 0) {
         fail(err, errno, "cannot examine file");
     } else if (!S_ISREG(st->st_mode)) {
         fail(err, 0, "file is not a regular file");

@@ -360,6 +360,49 @@ static void test_bad_requests(void **state)
     attr_list_free(resp);
 }
 
+/* Hostile requests: every single-attribute removal and a bounded set of
+ * value corruptions of a valid request are refused or parsed, never
+ * crash, and a parsed one always has 1..LOCAL_RCPT_MAX recipients. */
+static void test_request_parse_hostile(void **state)
+{
+    static const char *const rcpts[] = {"a@x", "b@x"};
+    static const char *const junk[] = {"", "-1", "0", "1001", "99999999999",
+                                       "abc", " 1", "+1", "1x", "\x01"};
+    attr_list_t *good = request("ABCDEFGHIJK", rcpts, 2), *bad = attr_list_new();
+    local_request_t req;
+    char *err = NULL;
+
+    (void) state;
+    assert_int_equal(local_request_parse(good, &req, &err), 0);
+    assert_int_equal(req.count, 2);
+    assert_string_equal(req.rcpts[1].addr, "b@x");
+    local_request_free(&req);
+    for (size_t drop = 0; drop < attr_count(good); drop++) {
+        for (size_t j = 0; j <= sizeof(junk) / sizeof(junk[0]); j++) {
+            attr_list_reset(bad);
+            for (size_t i = 0; i < attr_count(good); i++) {
+                const char *name = attr_name_at(good, i), *value;
+
+                assert_int_equal(attr_get_str(good, name, &value), 0);
+                if (i != drop)
+                    attr_put_str(bad, name, value);
+                else if (j > 0)
+                    attr_put_str(bad, name, junk[j - 1]);
+            }
+            err = NULL;
+            if (local_request_parse(bad, &req, &err) == 0) {
+                assert_true(req.count >= 1 && req.count <= LOCAL_RCPT_MAX);
+                local_request_free(&req);
+            } else {
+                assert_non_null(err);
+            }
+            xfree(err);
+        }
+    }
+    attr_list_free(good);
+    attr_list_free(bad);
+}
+
 static void test_delay_format(void **state)
 {
     static const struct { double in; const char *want; } cases[] = {
@@ -383,6 +426,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deliver_request),
         cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_request_parse_hostile),
         cmocka_unit_test(test_delay_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -287,6 +287,29 @@ static void test_mailboxes_and_files(void **state)
     buf_dispose(&want);
 }
 
+/* A caller that switched only its effective uid must not leave the
+ * command a real uid of root. */
+static void test_command_drops_real_root(void **state)
+{
+    local_command_t req = {"[ \"$(id -ru)\" = 65534 ] && [ \"$(id -u)\" = 65534 ]"
+                           " && [ \"$(id -rg)\" = 65534 ]",
+                           65534, 65534, "/", NULL, 10, produce_text, "x\n"};
+    local_result_t res;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    local_result_init(&res);
+    assert_int_equal(setegid(65534), 0);
+    assert_int_equal(seteuid(65534), 0);
+    local_deliver_command(&req, &res);
+    assert_int_equal(seteuid(0), 0);
+    assert_int_equal(setegid(0), 0);
+    if (res.status != LOCAL_SENT)
+        fail_msg("%s %s", res.dsn, res.text.data);
+    local_result_dispose(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_command_not_reading_input),
         cmocka_unit_test(test_command_environment_and_input),
         cmocka_unit_test(test_refuses_root),
+        cmocka_unit_test(test_command_drops_real_root),
         cmocka_unit_test(test_mailboxes_and_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

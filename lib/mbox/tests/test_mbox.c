@@ -385,6 +385,36 @@ static void test_refuses_non_regular(void **state)
     buf_dispose(&sub);
 }
 
+static void test_new_mailbox_given_to_owner(void **state)
+{
+    const char *m[] = {"x\n", NULL};
+    mbox_opts_t o = fast_opts();
+    buf_t path = BUF_INIT;
+    char *err = NULL;
+    struct stat st;
+
+    (void) state;
+    if (geteuid() != 0)
+        skip();
+    buf_printf(&path, "%s/newbox", dir);
+    o.chown_new = true;
+    o.owner_uid = 65534;
+    o.owner_gid = 65534;
+    assert_int_equal(mbox_append(path.data, "s", 0, &o, produce_pieces,
+                                 (void *) m, &err), 0);
+    assert_int_equal(stat(path.data, &st), 0);
+    assert_int_equal(st.st_uid, 65534);
+    assert_int_equal(st.st_gid, 65534);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* an existing mailbox keeps its owner */
+    assert_int_equal(chown(path.data, 0, 0), 0);
+    assert_int_equal(mbox_append(path.data, "s", 0, &o, produce_pieces,
+                                 (void *) m, &err), 0);
+    assert_int_equal(stat(path.data, &st), 0);
+    assert_int_equal(st.st_uid, 0);
+    buf_dispose(&path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_stale_and_busy_dotlock),
         cmocka_unit_test(test_fcntl_lock_busy),
         cmocka_unit_test(test_refuses_non_regular),
+        cmocka_unit_test(test_new_mailbox_given_to_owner),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

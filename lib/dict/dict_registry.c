@@ -5,12 +5,17 @@
 #include <string.h>
 
 /* File-based types (built by postmap/postalias). */
+#include "dict/dict_file.h"
 
 /* In-memory, pattern and system types. */
 #include "dict/dict_builtin.h"
 
 static const struct dict_type dict_types[] = {
     /* file-based types */
+    {"hash", dict_hash_open},
+    {"btree", dict_btree_open},
+    {"gdbm", dict_gdbm_open},
+    {"texthash", dict_texthash_open},
 
     /* in-memory, pattern and system types */
     {"inline", dict_inline_open},

@@ -12,11 +12,14 @@ char *dict_errorf(const char *fmt, ...)
 {
     buf_t b = BUF_INIT;
     va_list ap;
+    char *msg;
 
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    return buf_detach(&b) ;
+    msg = buf_detach(&b);
+    buf_dispose(&b);  /* buf_detach leaves a fresh buffer behind */
+    return msg;
 }
 
 static void set_err(char **err, char *msg)

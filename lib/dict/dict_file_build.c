@@ -35,11 +35,14 @@ char *dict_file_index_path(const char *type, const char *name)
 {
     const char *suffix = dict_file_suffix(type);
     buf_t b = BUF_INIT;
+    char *path;
 
     if (suffix == NULL)
         return NULL;
     buf_printf(&b, "%s%s", name, suffix);
-    return buf_detach(&b);
+    path = buf_detach(&b);
+    buf_dispose(&b);
+    return path;
 }
 
 dict_build_t *dict_build_begin(const char *type, const char *name,

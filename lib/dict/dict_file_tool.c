@@ -18,6 +18,14 @@
 typedef int (*entry_fn)(void *ctx, const char *key, const char *value,
                         int lineno);
 
+static char *detach(buf_t *b)
+{
+    char *text = xstrdup(b->data);
+
+    buf_dispose(b);
+    return text;
+}
+
 char *dict_tool_map_name(const struct dict_tool *t, const char *arg)
 {
     buf_t b = BUF_INIT;
@@ -26,7 +34,7 @@ char *dict_tool_map_name(const struct dict_tool *t, const char *arg)
         buf_set(&b, arg);
     else
         buf_printf(&b, "%s:%s", t->default_type, arg);
-    return buf_detach(&b);
+    return detach(&b);
 }
 
 /* Splits "type:name" in place; returns name. */

@@ -34,9 +34,10 @@ static int setup(void **state)
     if (mkdtemp(f->dir) == NULL)
         return -1;
     buf_printf(&b, "%s/table", f->dir);
-    f->name = buf_detach(&b);
+    f->name = xstrdup(b.data);
+    buf_reset(&b);
     buf_printf(&b, "%s:%s", table_type, f->name);
-    f->map = buf_detach(&b);
+    f->map = xstrdup(b.data);
     buf_dispose(&b);
     *state = f;
     return 0;

@@ -12,14 +12,11 @@ char *dict_errorf(const char *fmt, ...)
 {
     buf_t b = BUF_INIT;
     va_list ap;
-    char *msg;
 
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    msg = buf_detach(&b);
-    buf_dispose(&b);  /* buf_detach leaves a fresh buffer behind */
-    return msg;
+    return buf_detach(&b) ;
 }
 
 static void set_err(char **err, char *msg)

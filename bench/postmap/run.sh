@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# bench/postmap/run.sh - Postern's postmap against Postfix's, side by side:
+# build a hash table from an N-line source (default 1,000,000) and answer N
+# lookups with "postmap -q - < keys" (90% hits, 10% misses, shuffled).
+# Runs alternate between the two tools; each figure is the median of
+# ROUNDS runs (default 3). Prints seconds and the ratio Postfix/Postern
+# (above 1 means Postern is faster). Not part of ctest.
+# Usage: bench/postmap/run.sh [BIN_DIR]   (default: build/bin)
+# Environment: N, ROUNDS, TYPE (hash or btree), KEEP=1 keeps the work dir.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${1:-build/bin}
+N=${N:-1000000}
+ROUNDS=${ROUNDS:-3}
+TYPE=${TYPE:-hash}
+PF=/usr/sbin/postmap
+[ -x "$bin/postmap" ] || { echo "no $bin/postmap; build first" >&2; exit 1; }
+[ -x "$PF" ] || ./scripts/deps.sh postfix
+work=$(mktemp -d /tmp/bench_postmap.XXXXXX)
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$work"' EXIT
+mkdir "$work/pf" "$work/pt"
+: > "$work/pf/main.cf"
+printf 'default_database_type = %s\n' "$TYPE" > "$work/pt/main.cf"
+
+echo "generating $N entries and $N lookup keys in $work"
+python3 - "$N" "$work" <<'PY'
+import random, sys
+n, work = int(sys.argv[1]), sys.argv[2]
+rnd = random.Random(42)
+with open(work + "/source", "w") as f:
+    for i in range(n):
+        f.write("user%07d@Domain%d.example\trelay:[mx%d.example.net]:25 %d\n"
+                % (i, i % 997, i % 89, i))
+keys = []
+for _ in range(n):
+    i = rnd.randrange(n)
+    if rnd.random() < 0.9:
+        keys.append("user%07d@domain%d.example" % (i, i % 997))
+    else:
+        keys.append("nobody%07d@nowhere.example" % i)
+with open(work + "/keys", "w") as f:
+    f.write("\n".join(keys) + "\n")
+PY
+cp "$work/source" "$work/pf/table"
+cp "$work/source" "$work/pt/table"
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+run_build() {  # $1: postmap binary, $2: config dir
+  local t0 t1
+  t0=$(now)
+  "$1" -c "$2" "$TYPE:$2/table"
+  t1=$(now)
+  elapsed "$t0" "$t1"
+}
+
+run_query() {
+  local t0 t1
+  t0=$(now)
+  "$1" -c "$2" -q - "$TYPE:$2/table" < "$work/keys" > "$2/answers"
+  t1=$(now)
+  elapsed "$t0" "$t1"
+}
+
+pt_build=() pf_build=() pt_query=() pf_query=()
+for r in $(seq "$ROUNDS"); do
+  pt_build+=("$(run_build "$bin/postmap" "$work/pt")")
+  pf_build+=("$(run_build "$PF" "$work/pf")")
+  pf_query+=("$(run_query "$PF" "$work/pf")")
+  pt_query+=("$(run_query "$bin/postmap" "$work/pt")")
+  echo "round $r: build postern ${pt_build[-1]}s postfix ${pf_build[-1]}s;" \
+       "query postern ${pt_query[-1]}s postfix ${pf_query[-1]}s"
+done
+cmp -s "$work/pt/answers" "$work/pf/answers" || { echo "ANSWERS DIFFER" >&2; exit 1; }
+
+b_pt=$(median "${pt_build[@]}") b_pf=$(median "${pf_build[@]}")
+q_pt=$(median "${pt_query[@]}") q_pf=$(median "${pf_query[@]}")
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+echo "postmap $TYPE, $N entries, $N lookups, median of $ROUNDS (ratio = postfix/postern, >1: postern faster)"
+printf '  build  %8ss postern  %8ss postfix  ratio %s\n' "$b_pt" "$b_pf" "$(ratio "$b_pf" "$b_pt")"
+printf '  query  %8ss postern  %8ss postfix  ratio %s\n' "$q_pt" "$q_pf" "$(ratio "$q_pf" "$q_pt")"

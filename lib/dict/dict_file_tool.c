@@ -7,6 +7,7 @@
 #include "dict/dict_file.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +105,18 @@ struct add_ctx {
     const char *path;
 };
 
+/* Names the key as stored (folded unless -f), as Postfix does. */
+static void warn_duplicate(const struct add_ctx *a, const char *key,
+                           int lineno)
+{
+    char *stored = xstrdup(key);
+
+    if (a->tool->dict_flags & DICT_FLAG_FOLD_KEYS)
+        str_lower(stored);
+    msg_warn("%s, line %d: duplicate entry: \"%s\"", a->path, lineno, stored);
+    xfree(stored);
+}
+
 static int add_entry(void *ctx, const char *key, const char *value, int lineno)
 {
     struct add_ctx *a = ctx;
@@ -118,7 +131,7 @@ static int add_entry(void *ctx, const char *key, const char *value, int lineno)
     if (rc == DICT_FOUND && (a->tool->dict_flags & DICT_FLAG_DUP_WARN)
         && !(a->tool->dict_flags
              & (DICT_FLAG_DUP_IGNORE | DICT_FLAG_DUP_REPLACE)))
-        msg_warn("%s, line %d: duplicate entry: \"%s\"", a->path, lineno, key);
+        warn_duplicate(a, key, lineno);
     return 0;
 }
 

@@ -10,7 +10,9 @@
  * absent group, substitution in a negated rule) is skipped with a warning
  * "TYPE map FILE, line N: ..." and the table still opens; the open fails
  * only when the file cannot be read. Keys are matched as given (not
- * case-folded): the i flag (on by default) makes matching caseless. */
+ * case-folded): the i flag (on by default) makes matching caseless. An
+ * expansion that comes out empty is "not found". A table keeps one capture
+ * area, so one table must not be searched by two threads at once. */
 #ifndef POSTERN_DICT_DICT_PATTERN_REGEX_H
 #define POSTERN_DICT_DICT_PATTERN_REGEX_H
 

@@ -40,6 +40,7 @@ static struct {
     char **master_opt_values;       /* master.cf -o values */
     char **unknown;
     unsigned unknown_gen;
+    bool reported;                  /* config_report_unused() done */
 } cfg = {.gen = 1};
 
 static void default_warn(const char *text)
@@ -117,6 +118,7 @@ void config_reset(void)
     free_services();
     cfg_list_free(cfg.unknown);
     cfg.unknown = NULL;
+    cfg.reported = false;
     changed();
 }
 
@@ -458,6 +460,7 @@ int config_load_text(const char *text, size_t len, const char *filename, int fla
     commit(&a);
     assignments_free(&a);
     free_services();
+    cfg.reported = false;
     return 0;
 }
 
@@ -602,4 +605,23 @@ const char *const *config_unknown_names(void)
     cfg_list_free(names);
     cfg.unknown_gen = cfg.gen;
     return (const char *const *) cfg.unknown;
+}
+
+void config_report_unused(void)
+{
+    char **names;
+    bool implemented;
+
+    if (cfg.reported)
+        return;
+    cfg.reported = true;
+    for (const char *const *u = config_unknown_names(); *u; u++)
+        msg_warn("%s: unused parameter: %s=%s", config_main_cf_path(), *u,
+                 config_file_value(*u, NULL));
+    names = config_file_names();
+    for (char **p = names; *p; p++) {
+        if (config_is_known(*p, &implemented) && !implemented)
+            msg_warn("%s: parameter not supported by postern: %s", config_main_cf_path(), *p);
+    }
+    cfg_list_free(names);
 }

@@ -113,6 +113,11 @@ void cfg_list_free(char **list);
 /* Names set in main.cf that nobody knows or uses, sorted; owned by the
  * configuration (valid until it changes). Daemons log them once. */
 const char *const *config_unknown_names(void);
+/* Logs (msg_warn) each unknown name as "FILE: unused parameter: name=value"
+ * and each parameter set in main.cf that Postern does not implement as
+ * "FILE: parameter not supported by postern: name"; only the first call
+ * after a load logs anything, so daemons may call it freely. */
+void config_report_unused(void);
 
 /* --- introspection, for postconf --- */
 /* Path of the main.cf read ("DIR/main.cf"). */

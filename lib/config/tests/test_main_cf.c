@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "util/mem.h"
+#include "util/msg.h"
 
 static buf_t warnings;
 
@@ -316,6 +317,47 @@ static void test_unknown_names(void **state)
     assert_string_equal(cfg_str("smtpd_client_event_limit_exceptions"), "127.0.0.0/8");
 }
 
+/* Runs config_report_unused() with standard error going to a file and
+ * returns what it wrote. */
+static char *report_unused_output(void)
+{
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    char *text = xcalloc(4096, 1);
+
+    assert_non_null(tmp);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(tmp), 2) >= 0);
+    config_report_unused();
+    assert_true(dup2(saved, 2) >= 0);
+    close(saved);
+    rewind(tmp);
+    assert_true(fread(text, 1, 4095, tmp) < 4095);
+    fclose(tmp);
+    return text;
+}
+
+static void test_report_unused_once(void **state)
+{
+    char *text;
+
+    (void) state;
+    msg_init("test", MSG_SINK_STDERR);
+    load("zz_unknown = 1\nrelayhost = [x]\nalias_maps = hash:/a\n");
+    text = report_unused_output();
+    assert_non_null(strstr(text, "test: warning: /etc/postern/main.cf: unused parameter: zz_unknown=1\n"));
+    assert_non_null(strstr(text, "test: warning: /etc/postern/main.cf: parameter not supported by postern: relayhost\n"));
+    assert_null(strstr(text, "alias_maps"));
+    xfree(text);
+    text = report_unused_output();
+    assert_string_equal(text, "");
+    xfree(text);
+    load("zz_unknown = 2\n");
+    text = report_unused_output();
+    assert_non_null(strstr(text, "zz_unknown=2"));
+    xfree(text);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -405,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup(test_very_long_line, setup),
         cmocka_unit_test_setup(test_overrides_and_lazy_expansion, setup),
         cmocka_unit_test_setup(test_unknown_names, setup),
+        cmocka_unit_test_setup(test_report_unused_once, setup),
         cmocka_unit_test_setup(test_load_dir_and_transport_params, setup),
         cmocka_unit_test_setup(test_unreadable_main_cf, setup),
     };

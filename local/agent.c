@@ -4,6 +4,7 @@
 #include "local/agent.h"
 #include "ipc/attr_names.h"
 #include "local/address.h"
+#include "local/forward.h"
 #include "local/headers.h"
 #include "local/qmessage.h"
 #include "queue/qfile.h"
@@ -206,12 +207,50 @@ static void deliver_dest(const delivery_t *dv, const local_dest_t *d,
         }
         break;
     case LOCAL_DEST_FORWARD:
-        local_result_set(res, "4.3.0", "mail forwarding is not available");
-        break;
+        msg_panic("forward destination given to deliver_dest");
     case LOCAL_DEST_ERROR:
         local_result_copy(res, &d->error);
         break;
     }
+}
+
+/* Forwards dests[first] and every later forward with the same owner in
+ * one message; marks them used (value NULL). */
+static void forward_group(const delivery_t *dv, local_dests_t *dests,
+                          size_t first, local_result_t *res)
+{
+    const char *owner = dests->items[first].owner;
+    const char **addrs = xcalloc(dests->count, sizeof(*addrs));
+    buf_t sender = BUF_INIT;
+    size_t n = 0;
+
+    for (size_t i = first; i < dests->count; i++) {
+        local_dest_t *d = &dests->items[i];
+
+        if (d->kind != LOCAL_DEST_FORWARD || d->value == NULL
+            || (owner == NULL) != (d->owner == NULL)
+            || (owner && strcmp(owner, d->owner) != 0))
+            continue;
+        addrs[n++] = d->value;
+    }
+    if (owner)
+        buf_printf(&sender, "%s%s%s", owner, dv->addr->domain.len ? "@" : "",
+                   dv->addr->domain.data);
+    else
+        buf_set(&sender, dv->req->sender);
+    local_forward_t f = {dv->agent->cleanup_socket, 0, sender.data,
+                         dv->rcpt->addr, addrs, n,
+                         dv->rcpt->orig[0] ? dv->rcpt->orig : dv->rcpt->addr,
+                         local_qfile_producer, dv->qf};
+    local_forward_message(&f, res);
+    for (size_t i = first; i < dests->count; i++)
+        for (size_t k = 0; k < n; k++)
+            if (dests->items[i].value == addrs[k]) {
+                xfree(dests->items[i].value);
+                dests->items[i].value = NULL;
+            }
+    xfree(addrs);
+    buf_dispose(&sender);
 }
 
 /* Combines destination results: a deferral wins, then a delivery, then
@@ -242,7 +281,15 @@ static void deliver_recipient(const delivery_t *dv, const buf_t *headers,
         return;
     local_result_init(&one);
     for (size_t i = 0; i < dests.count; i++) {
+        if (dests.items[i].kind == LOCAL_DEST_FORWARD)
+            continue;
         deliver_dest(dv, &dests.items[i], &one);
+        combine(res, &have, &one);
+    }
+    for (size_t i = 0; i < dests.count; i++) {
+        if (dests.items[i].kind != LOCAL_DEST_FORWARD || dests.items[i].value == NULL)
+            continue;
+        forward_group(dv, &dests, i, &one);
         combine(res, &have, &one);
     }
     if (!have)

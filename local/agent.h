@@ -7,9 +7,11 @@
  * Per recipient the destinations of its expansion are combined: any
  * deferral defers the recipient (all its destinations are retried
  * later: at-least-once), otherwise one delivery makes it sent, otherwise
- * it bounces with the first error. Forwarding to other addresses needs
- * the cleanup service and is not implemented: such a destination defers
- * with "mail forwarding is not available".
+ * it bounces with the first error. Forwarded addresses of one recipient
+ * go to cleanup as one new message per envelope sender (forward.h):
+ * "forwarded as QUEUEID"; without cleanup_socket they defer with "mail
+ * forwarding is not available". An owner-NAME alias becomes the sender
+ * (with the recipient's domain).
  *
  * With switch_privileges (the daemon started as root), delivery to a home
  * mailbox or Maildir spool runs with the recipient's effective uid/gid,
@@ -38,6 +40,7 @@ typedef struct local_agent {
     local_mailbox_cfg_t mailbox;
     local_user_t default_privs;   /* name, uid, gid for alias commands/files */
     bool switch_privileges;
+    const char *cleanup_socket;   /* private/cleanup; NULL: no forwarding */
 } local_agent_t;
 
 typedef struct local_rcpt {

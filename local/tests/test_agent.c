@@ -20,9 +20,11 @@
 #include "dict/dict_impl.h"
 #include "ipc/attr_names.h"
 #include "local/agent.h"
+#include "local/forward.h"
 #include "queue/qwriter.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/sock.h"
 
 static char root[64];
 static queue_t *queue;
@@ -32,6 +34,9 @@ static const char *const alias_pairs[] = {
     "team", "joe, far@remote.example",
     "pipe", "|cat > %s/pipe.out",
     "loop", "joe",
+    "fwd", "far@remote.example, \\joe, other@remote.example",
+    "owner-fwd", "joe",
+    "refuse", "refuse@remote.example",
     NULL};
 static char pipe_value[128];
 
@@ -71,6 +76,101 @@ static bool here(void *ctx, const char *domain)
     return strcmp(domain, "here.example") == 0;
 }
 
+static char cleanup_path[128];
+static char capture_path[128];
+static pid_t cleanup_pid;
+
+/* A stand-in for cleanup: answers open/envelope/content/finish, refuses
+ * recipient refuse@remote.example with 5.3.4, and appends what it got to
+ * capture_path. Serves `conns` connections, gives up after 60 s. */
+static void fake_cleanup(int lfd, int conns)
+{
+    attr_list_t *in = attr_list_new(), *out = attr_list_new();
+    char *err = NULL;
+
+    alarm(60);
+    for (int c = 0; c < conns; c++) {
+        int fd = accept(lfd, NULL, NULL);
+        stream_t *s;
+        FILE *fp = fopen(capture_path, "a");
+        const char *req, *v;
+        const void *data;
+        size_t len;
+        int n;
+
+        if (fd < 0 || fp == NULL)
+            _exit(1);
+        s = stream_open_fd(fd, STREAM_CLOSE_FD);
+        stream_set_timeout(s, 20000, 20000);
+        if (attr_announce(s, ATTR_CLEANUP_PROTOCOL, &err) < 0)
+            _exit(1);
+        while (attr_recv(s, in, NULL, &err) == 1) {
+            attr_list_reset(out);
+            attr_put_int(out, ATTR_STATUS, 0);
+            if (attr_get_str(in, ATTR_REQUEST, &req) < 0)
+                _exit(1);
+            if (strcmp(req, "open") == 0) {
+                attr_put_str(out, ATTR_QUEUE_ID, "FWD1");
+            } else if (strcmp(req, "envelope") == 0) {
+                if (attr_get_str(in, ATTR_SENDER, &v) < 0
+                    || attr_get_int(in, ATTR_RCPT_COUNT, &n) < 0)
+                    _exit(1);
+                fprintf(fp, "sender=%s", v);
+                for (int i = 0; i < n; i++) {
+                    char name[32];
+
+                    snprintf(name, sizeof(name), "rcpt_addr_%d", i);
+                    if (attr_get_str(in, name, &v) < 0)
+                        _exit(1);
+                    fprintf(fp, " rcpt=%s", v);
+                    if (strcmp(v, "refuse@remote.example") == 0) {
+                        attr_list_reset(out);
+                        attr_put_int(out, ATTR_STATUS, 1);
+                        attr_put_str(out, ATTR_DSN, "5.3.4");
+                        attr_put_str(out, ATTR_REASON, "message too big");
+                    }
+                }
+                fputc('\n', fp);
+            } else if (strcmp(req, "content") == 0) {
+                if (attr_get_data(in, ATTR_DATA, &data, &len) < 0)
+                    _exit(1);
+                fwrite(data, 1, len, fp);
+            } else if (strcmp(req, "finish") == 0) {
+                attr_put_str(out, ATTR_QUEUE_ID, "FWD1");
+                fputs("--end--\n", fp);
+            }
+            if (attr_send(s, out, &err) < 0)
+                _exit(1);
+        }
+        stream_close(s);
+        fclose(fp);
+    }
+    _exit(0);
+}
+
+static void start_cleanup(int conns)
+{
+    char *err = NULL;
+    int lfd;
+
+    unlink(cleanup_path);
+    lfd = sock_listen_unix(cleanup_path, 5, 0600, &err);
+    assert_true(lfd >= 0);
+    cleanup_pid = fork();
+    assert_true(cleanup_pid >= 0);
+    if (cleanup_pid == 0)
+        fake_cleanup(lfd, conns);
+    close(lfd);
+}
+
+static void stop_cleanup(void)
+{
+    int status;
+
+    assert_int_equal(waitpid(cleanup_pid, &status, 0), cleanup_pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static int setup(void **state)
 {
     buf_t qdir = BUF_INIT;
@@ -84,6 +184,8 @@ static int setup(void **state)
     if (mkdtemp(root) == NULL || chmod(root, 0777) < 0)
         return -1;
     snprintf(pipe_value, sizeof(pipe_value), "\"|cat > %s/pipe.out\"", root);
+    snprintf(cleanup_path, sizeof(cleanup_path), "%s/cleanup.sock", root);
+    snprintf(capture_path, sizeof(capture_path), "%s/cleanup.capture", root);
     buf_printf(&qdir, "%s/queue", root);
     if (mkdir(qdir.data, 0700) < 0)
         return -1;
@@ -152,6 +254,7 @@ static stream_t *start_agent(pid_t *pid)
         a.expand.is_local_domain = here;
         a.mailbox.home_mailbox = "Maildir/";
         a.mailbox.command_time_limit = 20;
+        a.cleanup_socket = cleanup_path;
         a.default_privs.name = "nobody";
         a.default_privs.uid = geteuid() == 0 ? 65534 : geteuid();
         a.default_privs.gid = geteuid() == 0 ? 65534 : getegid();
@@ -221,6 +324,19 @@ static void expect_rcpt(const attr_list_t *resp, int i, int status,
         fail_msg("rcpt %d: got %d %s (%s)", i, got_status, got_dsn, got_text);
 }
 
+static void read_text(const char *path, buf_t *out)
+{
+    char chunk[4096];
+    ssize_t n;
+    int fd = open(path, O_RDONLY);
+
+    assert_true(fd >= 0);
+    buf_reset(out);
+    while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+        buf_append(out, chunk, (size_t) n);
+    close(fd);
+}
+
 /* Appends every message file of dir to out, each followed by "\x01". */
 static int read_messages(const char *dir, buf_t *out)
 {
@@ -255,8 +371,9 @@ static void test_deliver_request(void **state)
 {
     static const char *const rcpts[] = {"joe@here.example", "loop@here.example",
                                         "team@here.example", "nosuch@here.example",
-                                        "pipe@here.example"};
-    attr_list_t *req = request(queue_id, rcpts, 5), *resp = attr_list_new();
+                                        "pipe@here.example", "fwd@here.example",
+                                        "refuse@here.example"};
+    attr_list_t *req = request(queue_id, rcpts, 7), *resp = attr_list_new();
     buf_t got = BUF_INIT, path = BUF_INIT;
     const char *relay;
     char *err = NULL;
@@ -265,6 +382,7 @@ static void test_deliver_request(void **state)
     int status;
 
     (void) state;
+    start_cleanup(3);
     s = start_agent(&pid);
     assert_int_equal(attr_request(s, req, resp, NULL, &err), 0);
     assert_int_equal(attr_get_int(resp, ATTR_STATUS, &status), 0);
@@ -274,19 +392,32 @@ static void test_deliver_request(void **state)
     expect_rcpt(resp, 0, DLV_STATUS_SENT, "2.0.0", "delivered to maildir");
     expect_rcpt(resp, 1, DLV_STATUS_BOUNCED, "5.4.6",
                 "mail forwarding loop for loop@here.example");
-    expect_rcpt(resp, 2, DLV_STATUS_DEFERRED, "4.3.0",
-                "mail forwarding is not available");
+    expect_rcpt(resp, 2, DLV_STATUS_SENT, "2.0.0", "delivered to maildir");
     expect_rcpt(resp, 3, DLV_STATUS_BOUNCED, "5.1.1",
                 "unknown user: \"nosuch\"");
     buf_printf(&path, "delivered to command: cat > %s/pipe.out", root);
     expect_rcpt(resp, 4, DLV_STATUS_SENT, "2.0.0", path.data);
+    expect_rcpt(resp, 5, DLV_STATUS_SENT, "2.0.0", "delivered to maildir");
+    expect_rcpt(resp, 6, DLV_STATUS_BOUNCED, "5.3.4",
+                "cannot forward: message too big");
     finish_agent(s, pid);
+    stop_cleanup();
+    read_text(capture_path, &got);
+    assert_string_equal(got.data,
+        "sender=sender@far.example rcpt=far@remote.example\n"
+        "Delivered-To: team@here.example\n"
+        "Delivered-To: loop@here.example\nSubject: test\n\n"
+        "From the body\npartial line\n--end--\n"
+        "sender=owner-fwd@here.example rcpt=far@remote.example rcpt=other@remote.example\n"
+        "Delivered-To: fwd@here.example\n"
+        "Delivered-To: loop@here.example\nSubject: test\n\n"
+        "From the body\npartial line\n--end--\n"
+        "sender=sender@far.example rcpt=refuse@remote.example\n");
 
     buf_reset(&path);
     buf_printf(&path, "%s/joe/Maildir/new", root);
-    /* joe directly, and joe again as a member of team (whose forward
-     * deferred: the whole recipient is retried, at-least-once) */
-    assert_int_equal(read_messages(path.data, &got), 2);
+    /* joe directly, as a member of team, and as \\joe in fwd */
+    assert_int_equal(read_messages(path.data, &got), 3);
     assert_non_null(strstr(got.data,
         "Return-Path: <sender@far.example>\n"
         "X-Original-To: Joe@Here.Example\n"
@@ -403,6 +534,37 @@ static void test_request_parse_hostile(void **state)
     attr_list_free(bad);
 }
 
+static int produce_nothing(sink_t *out, void *ctx, char **err)
+{
+    (void) out;
+    (void) ctx;
+    (void) err;
+    return 0;
+}
+
+static void test_forward_without_cleanup(void **state)
+{
+    const char *addrs[] = {"a@remote.example"};
+    buf_t nowhere = BUF_INIT;
+    local_forward_t f = {NULL, 1000, "s@x", "r@here", addrs, 1, "r@here",
+                         produce_nothing, NULL};
+    local_result_t res;
+
+    (void) state;
+    local_result_init(&res);
+    local_forward_message(&f, &res);
+    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_string_equal(res.text.data, "mail forwarding is not available");
+    buf_printf(&nowhere, "%s/no-such.sock", root);
+    f.cleanup_socket = nowhere.data;
+    local_forward_message(&f, &res);
+    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_string_equal(res.dsn, "4.3.0");
+    assert_true(strncmp(res.text.data, "cannot forward: ", 16) == 0);
+    local_result_dispose(&res);
+    buf_dispose(&nowhere);
+}
+
 static void test_delay_format(void **state)
 {
     static const struct { double in; const char *want; } cases[] = {
@@ -427,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_deliver_request),
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_request_parse_hostile),
+        cmocka_unit_test(test_forward_without_cleanup),
         cmocka_unit_test(test_delay_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

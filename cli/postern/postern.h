@@ -1,0 +1,14 @@
+/* postern.h - shared by the files of the postern(1) control command. */
+#ifndef POSTERN_CLI_POSTERN_H
+#define POSTERN_CLI_POSTERN_H
+
+/* Prints "postern/postern-script: TEXT" on stderr and logs TEXT. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* "postern check": returns 0 when the instance could start, 1 otherwise.
+ * quiet: only problems are printed. */
+int postern_check(const char *daemon_dir);
+
+#endif

@@ -1,0 +1,112 @@
+/* postern_check.c - "postern check": report what would stop or weaken a
+ * start (unreadable or malformed main.cf/master.cf, unknown parameters,
+ * services Postern cannot run, a missing mail_owner or setgid_group when
+ * root), and create or repair the queue directory tree. Starts nothing.
+ * Problems are printed as warnings; the exit status says whether master
+ * could start. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "postern.h"
+#include "queue_tree.h"
+#include "server/privs.h"
+#include "server/services.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/msg.h"
+
+static int check_services(const char *daemon_dir)
+{
+    struct service_table *t;
+    char *path = NULL, *err = NULL;
+    buf_t p = BUF_INIT;
+
+    buf_printf(&p, "%s/master.cf", config_dir());
+    path = buf_detach(&p);
+    buf_dispose(&p);
+    if (service_table_load(path, daemon_dir, &t, &err) < 0) {
+        msg_error("%s", err);
+        xfree(err);
+        xfree(path);
+        return 1;
+    }
+    for (size_t i = 0; i < t->cf->nwarnings; i++)
+        msg_warn("%s", t->cf->warnings[i]);
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->defs[i].problem)
+            msg_warn("%s: service %s: %s -- will not be started", path,
+                     t->defs[i].key, t->defs[i].problem);
+        if (t->defs[i].note)
+            msg_warn("%s: %s", path, t->defs[i].note);
+    }
+    service_table_free(t);
+    xfree(path);
+    return 0;
+}
+
+static void check_unknown_parameters(void)
+{
+    const char *const *names = config_unknown_names();
+
+    for (size_t i = 0; names && names[i]; i++)
+        msg_warn("%s/main.cf: unknown parameter: %s", config_dir(), names[i]);
+}
+
+/* Owner ids for the queue tree: mail_owner and setgid_group when root. */
+static int lookup_owners(uid_t *uid, gid_t *gid, gid_t *setgid_gid)
+{
+    struct priv_user u;
+    char *err = NULL;
+
+    *uid = getuid();
+    *gid = getgid();
+    *setgid_gid = getgid();
+    if (geteuid() != 0)
+        return 0;
+    if (priv_lookup_user(cfg_str("mail_owner"), &u, &err) < 0) {
+        msg_error("mail_owner: %s", err);
+        xfree(err);
+        return 1;
+    }
+    *uid = u.uid;
+    *gid = u.gid;
+    priv_user_free(&u);
+    if (priv_lookup_group(cfg_str("setgid_group"), setgid_gid, &err) < 0) {
+        msg_error("setgid_group: %s", err);
+        xfree(err);
+        return 1;
+    }
+    return 0;
+}
+
+static int check_queue_tree(void)
+{
+    const char *queue_dir = cfg_str("queue_directory");
+    uid_t uid;
+    gid_t gid, setgid_gid;
+    char *err = NULL;
+    int changed = 0;
+
+    if (lookup_owners(&uid, &gid, &setgid_gid) != 0)
+        return 1;
+    if (queue_tree_repair(queue_dir, uid, gid, setgid_gid, &changed, &err) < 0) {
+        msg_error("queue directory: %s", err);
+        xfree(err);
+        return 1;
+    }
+    if (changed)
+        msg_info("queue directory %s: %d change%s made", queue_dir, changed,
+                 changed == 1 ? "" : "s");
+    return 0;
+}
+
+int postern_check(const char *daemon_dir)
+{
+    int bad = 0;
+
+    check_unknown_parameters();
+    bad |= check_services(daemon_dir);
+    bad |= check_queue_tree();
+    return bad;
+}

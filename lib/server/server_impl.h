@@ -1,0 +1,28 @@
+/* server_impl.h - state shared by the files of the server skeleton
+ * (server.c sets it up, server_loop.c serves). Not for daemons. */
+#ifndef POSTERN_SERVER_SERVER_IMPL_H
+#define POSTERN_SERVER_SERVER_IMPL_H
+
+#include <stdbool.h>
+
+#include "server/server.h"
+
+struct server_state {
+    const struct server_callbacks *cb;
+    struct server_context ctx;
+    int listen_fds[SERVER_MAX_LISTENERS];
+    int listen_count;
+    int status_fd;          /* -1 in stand-alone mode */
+    long max_use;           /* 0: unlimited */
+    long max_idle;          /* seconds; 0: unlimited */
+    long daemon_timeout;    /* seconds per client; 0: none */
+    long use_count;
+};
+
+/* Serves until it is time to exit (max_use, max_idle, master gone,
+ * retirement). */
+void server_serve(struct server_state *s);
+/* Stand-alone: one client on stdin/stdout. */
+void server_serve_stdin(struct server_state *s);
+
+#endif

@@ -1,0 +1,83 @@
+/* server_fixture.c - test-only daemon for master's integration tests,
+ * built on the server skeleton. Single mode: answers each line of a
+ * client with "pid=P uid=U gid=G service=NAME line=TEXT" until the client
+ * closes (or 30 s of silence), so a test can see which process and user
+ * served it and hold a child busy. Started with the argument "trigger"
+ * (after the flags) it is a trigger server that logs each request as
+ * "trigger: TEXT". With "fail" it exits with status 1 in post_init, to
+ * exercise master's throttling. Never installed. */
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/server.h"
+#include "util/msg.h"
+
+#define IDLE_MS 30000
+
+static bool has_arg(int argc, char **argv, const char *word)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], word) == 0)
+            return true;
+    return false;
+}
+
+static void answer(int fd, const char *line, const struct server_context *ctx)
+{
+    char out[1200];
+    int n = snprintf(out, sizeof(out), "pid=%ld uid=%ld gid=%ld service=%s line=%s\n",
+                     (long) getpid(), (long) getuid(), (long) getgid(),
+                     ctx->service_name, line);
+
+    if (n > 0 && write(fd, out, (size_t) n) != n)
+        msg_warn("write: %m");
+}
+
+static void serve(int fd, const struct server_context *ctx)
+{
+    char line[1024];
+    size_t len = 0;
+
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        char c;
+
+        if (poll(&p, 1, IDLE_MS) <= 0 || read(fd, &c, 1) != 1)
+            return;
+        if (c == '\r')
+            continue;
+        if (c != '\n' && len < sizeof(line) - 1) {
+            line[len++] = c;
+            continue;
+        }
+        line[len] = '\0';
+        len = 0;
+        answer(fd, line, ctx);
+    }
+}
+
+static void trigger(const char *data, size_t len, const struct server_context *ctx)
+{
+    (void) ctx;
+    msg_info("trigger: %.*s", (int) len, data);
+}
+
+static void fail_at_start(const struct server_context *ctx)
+{
+    (void) ctx;
+    msg_fatal("fixture asked to fail at startup");
+}
+
+int main(int argc, char **argv)
+{
+    struct server_callbacks cb = {0};
+
+    cb.kind = has_arg(argc, argv, "trigger") ? SERVER_TRIGGER : SERVER_SINGLE;
+    cb.service = serve;
+    cb.trigger = trigger;
+    if (has_arg(argc, argv, "fail"))
+        cb.post_init = fail_at_start;
+    return server_main(argc, argv, &cb);
+}

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-BIN, TESTS_BIN = sys.argv[1], sys.argv[2]
+BIN, TESTS_BIN = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 IS_ROOT = os.geteuid() == 0
 failures = []
 if IS_ROOT:
@@ -344,6 +344,7 @@ def test_sigterm(inst):
     check(inst.master.poll() == 0, "master exits 0 on SIGTERM")
     check("terminating on signal 15" in inst.log_text(), "termination is logged")
     check(not os.path.exists(pid_file), "pid file removed")
+    wait_for(lambda: not [p for p in inst.seen_pids if alive(p)], 5)
     leftovers = [p for p in inst.seen_pids if alive(p)]
     check(not leftovers, f"no child left running ({leftovers})")
 
@@ -380,8 +381,9 @@ def test_postern_start_stop(inst):
     out = run("stop")
     check(out.returncode == 0 and "stopping the Postern mail system" in out.stderr,
           "postern stop succeeds")
-    check(pid > 0 and not alive(pid), "master is gone after postern stop")
-    check(not [p for p in inst.seen_pids if alive(p)], "no child left after postern stop")
+    check(pid > 0 and wait_for(lambda: not alive(pid), 5), "master is gone after postern stop")
+    check(wait_for(lambda: not [p for p in inst.seen_pids if alive(p)], 5),
+          "no child left after postern stop")
 
 
 def main():

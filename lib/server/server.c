@@ -24,6 +24,10 @@ static void load_configuration(const struct server_args *args)
 
     if (config_load(NULL, &err) < 0)
         msg_fatal("%s", err);
+    /* Run-time parameters that master.cf -o values may refer to
+     * ("-o syslog_name=postern/$service_name"). */
+    config_set("service_name", args->service_name);
+    config_set("process_name", msg_progname());
     for (int i = 0; i < args->override_count; i++)
         if (config_override(args->overrides[i]) < 0)
             msg_fatal("bad parameter override: %s", args->overrides[i]);

@@ -98,7 +98,7 @@ max_idle = 60s
 127.0.0.1:{self.port} inet n - n - 2 server_fixture
 echo      unix  -       -       y       -       1       server_fixture
 tick      unix  -       -       n       1       1       server_fixture
-  trigger
+  -o syslog_name=postern/$service_name trigger
 bad       unix  -       -       n       -       1       server_fixture fail
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 {extra}""")
@@ -246,6 +246,8 @@ def test_maxproc(inst):
 def test_wakeup(inst):
     check(wait_for(lambda: "trigger: W" in inst.log_text(), 10),
           "wakeup 1: the trigger service receives wake-up requests")
+    check("postern/tick/server_fixture[" in inst.log_text(),
+          "master.cf -o syslog_name=postern/$service_name names the log tag")
     count = inst.log_text().count("trigger: W")
     check(wait_for(lambda: inst.log_text().count("trigger: W") > count, 5),
           "wake-up requests repeat")

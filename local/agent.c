@@ -4,6 +4,7 @@
 #include "local/agent.h"
 #include "ipc/attr_names.h"
 #include "local/address.h"
+#include "local/agent_config.h"
 #include "local/forward.h"
 #include "local/headers.h"
 #include "local/qmessage.h"
@@ -170,6 +171,28 @@ static void command_env(const delivery_t *dv, const local_dest_t *d,
     env->local = dv->addr->local.data;
 }
 
+/* mailbox_command with $name expanded for this recipient. */
+static void deliver_mailbox_command(const delivery_t *dv, const local_user_t *u,
+                                    const local_command_env_t *env,
+                                    const local_message_t *msg,
+                                    local_result_t *res)
+{
+    local_mailbox_cfg_t cfg = dv->agent->mailbox;
+    buf_t command = BUF_INIT;
+    char one[2] = {dv->addr->delim, 0};
+    char *err = NULL;
+
+    if (local_expand_command(cfg.mailbox_command, env,
+                             dv->addr->delim ? one : "", &command, &err) < 0) {
+        local_result_set(res, "4.3.5", "mailbox_command: %s", err);
+        xfree(err);
+    } else {
+        cfg.mailbox_command = command.data;
+        local_deliver_mailbox(&cfg, u, env, msg, res);
+    }
+    buf_dispose(&command);
+}
+
 static void deliver_dest(const delivery_t *dv, const local_dest_t *d,
                          local_result_t *res)
 {
@@ -185,7 +208,9 @@ static void deliver_dest(const delivery_t *dv, const local_dest_t *d,
     command_env(dv, d, u, &env);
     switch (d->kind) {
     case LOCAL_DEST_MAILBOX:
-        if (!local_mailbox_as_user(&a->mailbox)) {
+        if (a->mailbox.mailbox_command && *a->mailbox.mailbox_command) {
+            deliver_mailbox_command(dv, u, &env, &msg, res);
+        } else if (!local_mailbox_as_user(&a->mailbox)) {
             local_deliver_mailbox(&a->mailbox, u, &env, &msg, res);
         } else if (become(a, u->uid, u->gid, res) == 0) {
             local_deliver_mailbox(&a->mailbox, u, &env, &msg, res);

@@ -41,6 +41,7 @@ typedef struct local_agent {
     local_user_t default_privs;   /* name, uid, gid for alias commands/files */
     bool switch_privileges;
     const char *cleanup_socket;   /* private/cleanup; NULL: no forwarding */
+    void *priv;                   /* owned by agent_config.c when built there */
 } local_agent_t;
 
 typedef struct local_rcpt {

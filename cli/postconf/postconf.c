@@ -1,10 +1,11 @@
 /* postconf.c - show or change the main.cf configuration, list master.cf.
  *
- *   postconf [-c dir] [-d] [-h] [-n] [-x] [-u] [name...]
+ *   postconf [-c dir] [-o name=value] [-d] [-h] [-n] [-x] [-u] [name...]
  *   postconf [-c dir] -e name=value...
  *   postconf [-c dir] -# name...
  *   postconf [-c dir] -M [service[/type]...]
  *
+ * -o overrides a parameter for this run (as a daemon's -o would).
  * Output and warnings have Postfix's shape. -u is Postern's own: it marks
  * parameters Postern knows but does not implement ("  # unsupported").
  * Exit status 0, or 1 after an error (message on stderr naming the file
@@ -19,6 +20,7 @@
 #include "util/msg.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +28,23 @@
 
 enum mode { SHOW, EDIT, COMMENT_OUT, MASTER };
 
+/* "name=value" with a non-empty name (white space around it allowed). */
+static bool valid_override(const char *text)
+{
+    const char *eq = strchr(text, '=');
+
+    if (eq == NULL)
+        return false;
+    for (const char *p = text; p < eq; p++) {
+        if (*p != ' ' && *p != '\t')
+            return true;
+    }
+    return false;
+}
+
 static void usage(void)
 {
-    msg_fatal("usage: postconf [-c config_dir] [-d] [-h] [-n] [-x] [-u] [name...]\n"
+    msg_fatal("usage: postconf [-c config_dir] [-o name=value] [-d] [-h] [-n] [-x] [-u] [name...]\n"
               "       postconf [-c config_dir] -e name=value... | -# name... | -M [service[/type]...]");
 }
 
@@ -80,7 +96,7 @@ static int edit_main_cf(const char *dir, enum mode mode, char **args)
     return rc;
 }
 
-static int show(const char *dir, const show_options_t *opt, char **names)
+static int show(const char *dir, const show_options_t *opt, char **overrides, char **names)
 {
     char *err = NULL;
     int rc;
@@ -94,6 +110,10 @@ static int show(const char *dir, const show_options_t *opt, char **names)
         warn_about_main_cf(names);
     } else if (config_load_flags(dir, 0, &err) < 0) {
         xfree(err);     /* defaults do not depend on main.cf */
+    }
+    for (char **o = overrides; o && *o; o++) {
+        if (config_override(*o) < 0)
+            msg_panic("override \"%s\" was checked", *o);
     }
     rc = show_params(opt, names);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -113,10 +133,12 @@ int main(int argc, char **argv)
     show_options_t opt = {false, false, false, false, false};
     enum mode mode = SHOW;
     const char *dir = NULL;
+    char **overrides = xcalloc((size_t) argc + 1, sizeof(*overrides));
+    size_t noverrides = 0;
     int c, rc;
 
     msg_init("postconf", MSG_SINK_STDERR);
-    while ((c = getopt(argc, argv, "c:dehnMux#")) != -1) {
+    while ((c = getopt(argc, argv, "c:dehnMo:ux#")) != -1) {
         switch (c) {
         case 'c': dir = optarg; break;
         case 'd': opt.defaults = true; break;
@@ -125,6 +147,11 @@ int main(int argc, char **argv)
         case 'h': opt.value_only = true; break;
         case 'n': opt.only_set = true; break;
         case 'M': mode = MASTER; break;
+        case 'o':
+            if (!valid_override(optarg))
+                msg_fatal("-o requires name=value input, not \"%s\"", optarg);
+            overrides[noverrides++] = optarg;
+            break;
         case 'u': opt.annotate = true; break;
         case 'x': opt.expand = true; break;
         default: usage();
@@ -146,9 +173,10 @@ int main(int argc, char **argv)
         rc = show_master(dir, argv + optind);
         break;
     default:
-        rc = show(dir, &opt, argv + optind);
+        rc = show(dir, &opt, overrides, argv + optind);
         break;
     }
     config_reset();
+    xfree(overrides);
     return rc;
 }

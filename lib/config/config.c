@@ -560,6 +560,24 @@ static void mark_referenced(const char *name, void *ctx)
     strmap_put(ctx, name, (void *) 1);
 }
 
+/* The names listed in smtpd_restriction_classes are parameters that the
+ * site defines itself (each holds a restriction list). */
+static void mark_restriction_classes(strmap_t *refs)
+{
+    const char *value;
+    char *err = NULL;
+    char **names;
+
+    if (config_expanded("smtpd_restriction_classes", &value, &err) <= 0) {
+        xfree(err);
+        return;
+    }
+    names = cfg_split_list(value);
+    for (char **p = names; *p; p++)
+        strmap_put(refs, *p, (void *) 1);
+    cfg_list_free(names);
+}
+
 static strmap_t *referenced_names(void)
 {
     strmap_t *refs = strmap_new();
@@ -582,6 +600,7 @@ static strmap_t *referenced_names(void)
     load_services();
     for (char **v = cfg.master_opt_values; v && *v; v++)
         cfg_references(*v, mark_referenced, refs);
+    mark_restriction_classes(refs);
     return refs;
 }
 

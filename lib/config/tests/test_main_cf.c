@@ -298,6 +298,8 @@ static void test_unknown_names(void **state)
 
     (void) state;
     load("zzz_unused = 1\nused_by_other = 2\nrelayhost = $used_by_other\n"
+         "smtpd_restriction_classes = freemail, other_class\nfreemail = reject\n"
+         "other_class = permit\n"
          "smtpd_client_connection_limit_exceptions = 10.0.0.0/8\n"
          "nonservice_destination_concurrency_limit = 3\naaa = b\n");
     unknown = config_unknown_names();
@@ -307,8 +309,8 @@ static void test_unknown_names(void **state)
     assert_null(unknown[3]);
     names = config_file_names();
     assert_string_equal(names[0], "aaa");
-    assert_string_equal(names[5], "zzz_unused");
-    assert_null(names[6]);
+    assert_string_equal(names[8], "zzz_unused");
+    assert_null(names[9]);
     cfg_list_free(names);
     /* the obsolete name is used by the default of its successor, which
      * falls back to $mynetworks when it is empty */

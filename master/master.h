@@ -44,6 +44,7 @@ struct master_service {
     bool wakeup_if_used;
     long next_wakeup;            /* 0 = no wake-up scheduled */
     bool ever_spawned;
+    long limit_warned;           /* when "reached its process limit" was logged */
     struct master_service *next;
 };
 

@@ -178,6 +178,24 @@ static struct master_child *find_child(struct master_service *s, pid_t pid)
     return NULL;
 }
 
+/* Every child busy at maxproc: clients queue up. Logged at most every
+ * LIMIT_WARN_SECONDS per service. */
+#define LIMIT_WARN_SECONDS 300
+
+static void warn_if_at_limit(struct master_service *s)
+{
+    long now = master_now();
+
+    if (s->maxproc == 0 || s->total < s->maxproc || s->avail > 0)
+        return;
+    if (s->limit_warned && now - s->limit_warned < LIMIT_WARN_SECONDS)
+        return;
+    s->limit_warned = now;
+    msg_warn("service \"%s\" (%s) has reached its process limit \"%ld\": "
+             "new clients may be delayed", s->name,
+             s->unix_path ? s->unix_path : s->name, s->maxproc);
+}
+
 static void apply_status(struct master_service *s, const struct server_status *st)
 {
     struct master_child *c = find_child(s, (pid_t) st->pid);
@@ -191,6 +209,7 @@ static void apply_status(struct master_service *s, const struct server_status *s
             c->avail = false;
             s->avail--;
         }
+        warn_if_at_limit(s);
     } else if (st->state == SERVER_STATUS_IDLE && !c->avail) {
         c->avail = true;
         s->avail++;

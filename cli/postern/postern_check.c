@@ -3,13 +3,14 @@
  * services Postern cannot run, a missing mail_owner or setgid_group when
  * root), and create or repair the queue directory tree. Starts nothing.
  * Problems are printed as warnings; the exit status says whether master
- * could start. */
+ * could start. The tree itself is lib/queue's (queue_layout_repair). */
 #include <stdio.h>
 #include <unistd.h>
 
 #include "config/config.h"
 #include "postern.h"
-#include "queue_tree.h"
+#include "queue/queue.h"
+#include "queue/queue_config.h"
 #include "server/privs.h"
 #include "server/services.h"
 #include "util/buf.h"
@@ -45,13 +46,6 @@ static int check_services(const char *daemon_dir)
     return 0;
 }
 
-static void check_unknown_parameters(void)
-{
-    const char *const *names = config_unknown_names();
-
-    for (size_t i = 0; names && names[i]; i++)
-        msg_warn("%s/main.cf: unknown parameter: %s", config_dir(), names[i]);
-}
 
 /* Owner ids for the queue tree: mail_owner and setgid_group when root. */
 static int lookup_owners(uid_t *uid, gid_t *gid, gid_t *setgid_gid)
@@ -83,14 +77,22 @@ static int lookup_owners(uid_t *uid, gid_t *gid, gid_t *setgid_gid)
 static int check_queue_tree(void)
 {
     const char *queue_dir = cfg_str("queue_directory");
+    queue_t *q;
     uid_t uid;
     gid_t gid, setgid_gid;
     char *err = NULL;
-    int changed = 0;
+    int changed = 0, rc;
 
     if (lookup_owners(&uid, &gid, &setgid_gid) != 0)
         return 1;
-    if (queue_tree_repair(queue_dir, uid, gid, setgid_gid, &changed, &err) < 0) {
+    if ((q = queue_from_config(&err)) == NULL) {
+        msg_error("queue directory: %s", err);
+        xfree(err);
+        return 1;
+    }
+    rc = queue_layout_repair(q, uid, gid, setgid_gid, &changed, &err);
+    queue_free(q);
+    if (rc < 0) {
         msg_error("queue directory: %s", err);
         xfree(err);
         return 1;
@@ -105,7 +107,7 @@ int postern_check(const char *daemon_dir)
 {
     int bad = 0;
 
-    check_unknown_parameters();
+    config_report_unused();
     bad |= check_services(daemon_dir);
     bad |= check_queue_tree();
     return bad;

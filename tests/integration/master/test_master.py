@@ -12,7 +12,12 @@ stops every process and removes the pid file, and postern start / status
 / stop work. Every wait is bounded; only processes started here are
 signalled.
 
-usage: test_master.py BIN_DIR TESTS_BIN_DIR
+usage: test_master.py BIN_DIR TESTS_BIN_DIR [--as-nobody]
+
+--as-nobody: when run as root, run the whole test again as user nobody
+(through setpriv and /usr/bin/python3), so that the unprivileged path (no
+chroot, no privilege change) and the children's leak checks are covered
+too; exits 77 (skipped) when not root, where the plain run covers it.
 """
 import os
 import pwd
@@ -25,6 +30,13 @@ import tempfile
 import time
 
 BIN, TESTS_BIN = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+if sys.argv[3:] == ["--as-nobody"]:
+    if os.geteuid() != 0:
+        print("not root: the plain run already covers the unprivileged path")
+        sys.exit(77)
+    os.execv("/usr/bin/setpriv", ["setpriv", "--reuid=nobody", "--regid=nogroup",
+                                  "--clear-groups", "/usr/bin/python3",
+                                  os.path.abspath(__file__), BIN, TESTS_BIN])
 IS_ROOT = os.geteuid() == 0
 failures = []
 if IS_ROOT:
@@ -224,6 +236,9 @@ def test_maxproc(inst):
         for r in (r1, r2):
             if r:
                 inst.seen_pids.add(int(r["pid"]))
+        check(wait_for(lambda: f'service "127.0.0.1:{inst.port}" (127.0.0.1:{inst.port}) has '
+                       'reached its process limit "2": new clients may be delayed'
+                       in inst.log_text(), 5), "reaching maxproc is logged")
         third = connect_inet(inst.port)
         r3 = ask(third, "three", timeout=1.5)
         check(r3 is None, "maxproc 2: the third client waits")

@@ -44,40 +44,49 @@ PY
 cp "$work/source" "$work/pf/table"
 cp "$work/source" "$work/pt/table"
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
+# Runs a command; prints "WALL CPU" seconds (CPU = user + system of the
+# child), so that the figures stay meaningful on a loaded machine.
+timed() {  # stdin_file stdout_file command...
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+stdin, stdout, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+t0 = time.monotonic()
+subprocess.run(cmd, stdin=open(stdin), stdout=open(stdout, "w"), check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %.3f" % (time.monotonic() - t0, r.ru_utime + r.ru_stime))
+PY
+}
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 run_build() {  # $1: postmap binary, $2: config dir
-  local t0 t1
-  t0=$(now)
-  "$1" -c "$2" "$TYPE:$2/table"
-  t1=$(now)
-  elapsed "$t0" "$t1"
+  timed /dev/null /dev/null "$1" -c "$2" "$TYPE:$2/table"
 }
 
 run_query() {
-  local t0 t1
-  t0=$(now)
-  "$1" -c "$2" -q - "$TYPE:$2/table" < "$work/keys" > "$2/answers"
-  t1=$(now)
-  elapsed "$t0" "$t1"
+  timed "$work/keys" "$2/answers" "$1" -c "$2" -q - "$TYPE:$2/table"
 }
 
 pt_build=() pf_build=() pt_query=() pf_query=()
+pt_build_cpu=() pf_build_cpu=() pt_query_cpu=() pf_query_cpu=()
 for r in $(seq "$ROUNDS"); do
-  pt_build+=("$(run_build "$bin/postmap" "$work/pt")")
-  pf_build+=("$(run_build "$PF" "$work/pf")")
-  pf_query+=("$(run_query "$PF" "$work/pf")")
-  pt_query+=("$(run_query "$bin/postmap" "$work/pt")")
-  echo "round $r: build postern ${pt_build[-1]}s postfix ${pf_build[-1]}s;" \
-       "query postern ${pt_query[-1]}s postfix ${pf_query[-1]}s"
+  read -r w c < <(run_build "$bin/postmap" "$work/pt"); pt_build+=("$w"); pt_build_cpu+=("$c")
+  read -r w c < <(run_build "$PF" "$work/pf"); pf_build+=("$w"); pf_build_cpu+=("$c")
+  read -r w c < <(run_query "$PF" "$work/pf"); pf_query+=("$w"); pf_query_cpu+=("$c")
+  read -r w c < <(run_query "$bin/postmap" "$work/pt"); pt_query+=("$w"); pt_query_cpu+=("$c")
+  echo "round $r: build postern ${pt_build[-1]}s (cpu ${pt_build_cpu[-1]}s) postfix ${pf_build[-1]}s (cpu ${pf_build_cpu[-1]}s);" \
+       "query postern ${pt_query[-1]}s (cpu ${pt_query_cpu[-1]}s) postfix ${pf_query[-1]}s (cpu ${pf_query_cpu[-1]}s)"
 done
 cmp -s "$work/pt/answers" "$work/pf/answers" || { echo "ANSWERS DIFFER" >&2; exit 1; }
 
-b_pt=$(median "${pt_build[@]}") b_pf=$(median "${pf_build[@]}")
-q_pt=$(median "${pt_query[@]}") q_pf=$(median "${pf_query[@]}")
 ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+line() {  # label, postern runs (name), postfix runs (name)
+  local -n a=$2 b=$3
+  local m_pt m_pf
+  m_pt=$(median "${a[@]}") m_pf=$(median "${b[@]}")
+  printf '  %-10s %8ss postern %8ss postfix  ratio %s\n' "$1" "$m_pt" "$m_pf" "$(ratio "$m_pf" "$m_pt")"
+}
 echo "postmap $TYPE, $N entries, $N lookups, median of $ROUNDS (ratio = postfix/postern, >1: postern faster)"
-printf '  build  %8ss postern  %8ss postfix  ratio %s\n' "$b_pt" "$b_pf" "$(ratio "$b_pf" "$b_pt")"
-printf '  query  %8ss postern  %8ss postfix  ratio %s\n' "$q_pt" "$q_pf" "$(ratio "$q_pf" "$q_pt")"
+line "build" pt_build pf_build
+line "build cpu" pt_build_cpu pf_build_cpu
+line "query" pt_query pf_query
+line "query cpu" pt_query_cpu pf_query_cpu

@@ -18,7 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DB_READ_CACHE (4 * 1024 * 1024)
+#define DB_READ_CACHE_MIN (256 * 1024)
+#define DB_READ_CACHE_MAX (256 * 1024 * 1024)
 #define DB_CREATE_CACHE (64 * 1024 * 1024)
 
 struct db_state {
@@ -250,6 +251,21 @@ static u_int32_t db_open_flags(int open_flags)
     return f;
 }
 
+/* Enough cache to hold the whole file when reading (random lookups then
+ * read each page from the kernel once), within bounds. */
+static u_int32_t cache_size(const char *path, bool creating)
+{
+    struct stat st;
+
+    if (creating)
+        return DB_CREATE_CACHE;
+    if (stat(path, &st) < 0 || st.st_size < DB_READ_CACHE_MIN)
+        return DB_READ_CACHE_MIN;
+    if (st.st_size > DB_READ_CACHE_MAX)
+        return DB_READ_CACHE_MAX;
+    return (u_int32_t) st.st_size + st.st_size / 8;
+}
+
 static int open_db(dict_t *d, struct db_state *s, DBTYPE type,
                    int open_flags, char **err)
 {
@@ -258,8 +274,7 @@ static int open_db(dict_t *d, struct db_state *s, DBTYPE type,
 
     if ((ret = db_create(&s->db, NULL, 0)) != 0)
         return db_fail(d, "db_create", ret, err);
-    ret = s->db->set_cachesize(s->db, 0,
-                               creating ? DB_CREATE_CACHE : DB_READ_CACHE, 0);
+    ret = s->db->set_cachesize(s->db, 0, cache_size(s->path, creating), 0);
     if (ret == 0 && creating && type == DB_HASH && create_hint > 0)
         ret = s->db->set_h_nelem(s->db, (u_int32_t) create_hint);
     if (ret == 0)

@@ -91,6 +91,16 @@ expect admin 0 pa -q root hash:aliases
 expect x 0 pa -q other gdbm:aliases2
 expect "root:	admin" 0 sh -c "printf 'root\n' | '$bin/postalias' -c '$tmp' -q - hash:aliases"
 
+# as root: builds run as the source file's owner, unless -o
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+  chmod 755 "$tmp" && mkdir owned && chmod 777 owned
+  printf 'a 1\n' > owned/t && chown nobody owned/t
+  pm owned/t || fail "build as nobody"
+  [ "$(stat -c %U owned/t.db)" = nobody ] || fail "owner $(stat -c %U owned/t.db), want nobody"
+  pm -o owned/t || fail "build with -o"
+  [ "$(stat -c %U owned/t.db)" = root ] || fail "-o: owner $(stat -c %U owned/t.db), want root"
+fi
+
 # usage errors
 expect "" 1 pm
 expect "" 1 pm -q a -s t

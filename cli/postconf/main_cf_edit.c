@@ -77,7 +77,7 @@ static void plan_definition(struct plan *plan, const cf_line_t *line,
         if (!is_content(starts, lens, (size_t) n))
             continue;
         if (change->value == NULL)
-            plan->action[n - 1] = COMMENT;
+            plan->action[n - 1] = change->remove ? DROP : COMMENT;
         else if (!*done && n == line->first_line) {
             plan->action[n - 1] = REPLACE;
             plan->replacement[n - 1] = change;
@@ -180,6 +180,7 @@ bool main_cf_parse_assignment(const char *text, main_cf_change_t *change, char *
     copy[eq - text] = '\0';
     change->name = str_trim(copy);
     change->value = str_trim(copy + (eq - text) + 1);
+    change->remove = false;
     if (!valid_name(change->name)) {
         xfree(copy);
         return false;

@@ -5,7 +5,8 @@
  * Setting a parameter replaces its first definition (the line and its
  * continuation lines) with "name = value" and removes later definitions of
  * the same name; a parameter not defined yet is appended at the end.
- * Commenting out puts '#' in front of every line of each definition.
+ * Commenting out puts '#' in front of every line of each definition;
+ * removing drops those lines (postconf -X).
  * main_cf_write() replaces the file atomically: temporary file in the
  * same directory, fsync, rename over main.cf, fsync of the directory; the
  * old file's permissions are kept (0644 for a new file).
@@ -22,7 +23,8 @@
 
 typedef struct main_cf_change {
     const char *name;
-    const char *value;      /* NULL: comment the parameter out */
+    const char *value;      /* NULL: comment the parameter out (or remove) */
+    bool remove;            /* with value NULL: remove instead */
 } main_cf_change_t;
 
 void main_cf_edit(const char *text, size_t len, const main_cf_change_t *changes,

@@ -3,6 +3,7 @@
  *   postconf [-c dir] [-o name=value] [-d] [-h] [-n] [-x] [-u] [name...]
  *   postconf [-c dir] -e name=value...
  *   postconf [-c dir] -# name...
+ *   postconf [-c dir] -X name...
  *   postconf [-c dir] -M [service[/type]...]
  *
  * -o overrides a parameter for this run (as a daemon's -o would).
@@ -26,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum mode { SHOW, EDIT, COMMENT_OUT, MASTER };
+enum mode { SHOW, EDIT, COMMENT_OUT, REMOVE, MASTER };
 
 /* "name=value" with a non-empty name (white space around it allowed). */
 static bool valid_override(const char *text)
@@ -45,7 +46,7 @@ static bool valid_override(const char *text)
 static void usage(void)
 {
     msg_fatal("usage: postconf [-c config_dir] [-o name=value] [-d] [-h] [-n] [-x] [-u] [name...]\n"
-              "       postconf [-c config_dir] -e name=value... | -# name... | -M [service[/type]...]");
+              "       postconf [-c config_dir] -e name=value... | -# name... | -X name... | -M [service[/type]...]");
 }
 
 static int edit_main_cf(const char *dir, enum mode mode, char **args)
@@ -62,9 +63,10 @@ static int edit_main_cf(const char *dir, enum mode mode, char **args)
     changes = xcalloc(n + 1, sizeof(*changes));
     storage = xcalloc(n + 1, sizeof(*storage));
     for (size_t i = 0; i < n; i++) {
-        if (mode == COMMENT_OUT) {
+        if (mode == COMMENT_OUT || mode == REMOVE) {
             changes[i].name = args[i];
             changes[i].value = NULL;
+            changes[i].remove = mode == REMOVE;
         } else if (!main_cf_parse_assignment(args[i], &changes[i], &storage[i])) {
             msg_fatal("-e requires name=value input, not \"%s\"", args[i]);
         }
@@ -74,7 +76,7 @@ static int edit_main_cf(const char *dir, enum mode mode, char **args)
     buf_init(&out);
     buf_printf(&path, "%s/main.cf", dir);
     if (cf_read_file(buf_str(&path), &text, &err) < 0) {
-        if (errno != ENOENT || mode == COMMENT_OUT)
+        if (errno != ENOENT || mode != EDIT)
             msg_fatal("%s", err);
         xfree(err);
         err = NULL;
@@ -138,12 +140,13 @@ int main(int argc, char **argv)
     int c, rc;
 
     msg_init("postconf", MSG_SINK_STDERR);
-    while ((c = getopt(argc, argv, "c:dehnMo:ux#")) != -1) {
+    while ((c = getopt(argc, argv, "c:dehnMo:uxX#")) != -1) {
         switch (c) {
         case 'c': dir = optarg; break;
         case 'd': opt.defaults = true; break;
         case 'e': mode = EDIT; break;
         case '#': mode = COMMENT_OUT; break;
+        case 'X': mode = REMOVE; break;
         case 'h': opt.value_only = true; break;
         case 'n': opt.only_set = true; break;
         case 'M': mode = MASTER; break;
@@ -161,12 +164,13 @@ int main(int argc, char **argv)
         dir = getenv("MAIL_CONFIG");
     if (dir == NULL || *dir == '\0')
         dir = CONFIG_DEFAULT_DIR;
-    if ((mode == EDIT || mode == COMMENT_OUT) && optind >= argc)
+    if ((mode == EDIT || mode == COMMENT_OUT || mode == REMOVE) && optind >= argc)
         usage();
     config_set_warning_handler(quiet_warning);
     switch (mode) {
     case EDIT:
     case COMMENT_OUT:
+    case REMOVE:
         rc = edit_main_cf(dir, mode, argv + optind);
         break;
     case MASTER:

@@ -503,6 +503,8 @@ int config_load_flags(const char *dir, int flags, char **err)
     }
     rc = config_load_text(text.data, text.len, cfg.main_cf, flags, err);
     buf_dispose(&text);
+    if (rc == 0)
+        load_services();    /* now, while DIR is reachable (before chroot) */
     return rc;
 }
 

@@ -28,7 +28,8 @@
  *   as $name and are listed by config_unknown_names() unless they are
  *   referenced by another value or are per-transport parameters
  *   (TRANSPORT_destination_concurrency_limit and friends, see
- *   param_table.h) of a service in DIR/master.cf.
+ *   param_table.h) of a service in DIR/master.cf (read by config_load(),
+ *   so that a process that chroots afterwards still knows them).
  * - Typed values: PARAM_BOOL "yes"/"no" (any case); PARAM_INT decimal within
  *   the parameter's range; PARAM_TIME digits with an optional unit
  *   s m h d w (bare number: the parameter's default unit); PARAM_SIZE

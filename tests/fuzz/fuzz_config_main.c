@@ -50,7 +50,7 @@ static void exercise(const char *name)
 
 static void check_editor(const char *text, size_t size)
 {
-    static const main_cf_change_t change = {"myhostname", "fuzz.example"};
+    static const main_cf_change_t change = {"myhostname", "fuzz.example", false};
     buf_t out;
     char *err = NULL;
     const char *value;

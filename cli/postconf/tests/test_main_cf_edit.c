@@ -32,7 +32,7 @@ static void edit(const char *in, const main_cf_change_t *c, size_t n, const char
 
 static void test_replace_keeps_everything_else(void **state)
 {
-    main_cf_change_t c[] = {{"mydestination", "example.com"}};
+    main_cf_change_t c[] = {{"mydestination", "example.com", false}};
 
     (void) state;
     edit("# head\nmyhostname = a\nmydestination = $myhostname,\n"
@@ -43,7 +43,7 @@ static void test_replace_keeps_everything_else(void **state)
 
 static void test_comment_inside_continuation_is_kept(void **state)
 {
-    main_cf_change_t c[] = {{"a", "new"}};
+    main_cf_change_t c[] = {{"a", "new", false}};
 
     (void) state;
     edit("a = 1,\n# note\n  2\nb = x\n", c, 1, "a = new\n# note\nb = x\n");
@@ -51,7 +51,7 @@ static void test_comment_inside_continuation_is_kept(void **state)
 
 static void test_append_and_missing_newline(void **state)
 {
-    main_cf_change_t c[] = {{"new_one", "v"}, {"x", "2"}};
+    main_cf_change_t c[] = {{"new_one", "v", false}, {"x", "2", false}};
 
     (void) state;
     edit("x = 1", c, 2, "x = 2\nnew_one = v\n");
@@ -60,7 +60,7 @@ static void test_append_and_missing_newline(void **state)
 
 static void test_duplicates_and_last_change_wins(void **state)
 {
-    main_cf_change_t c[] = {{"a", "first"}, {"a", "second"}};
+    main_cf_change_t c[] = {{"a", "first", false}, {"a", "second", false}};
 
     (void) state;
     edit("a = 1\nb = 2\na = 3\n  more\n", c, 2, "a = second\nb = 2\n");
@@ -69,15 +69,23 @@ static void test_duplicates_and_last_change_wins(void **state)
 
 static void test_comment_out(void **state)
 {
-    main_cf_change_t c[] = {{"a", NULL}, {"absent", NULL}};
+    main_cf_change_t c[] = {{"a", NULL, false}, {"absent", NULL, false}};
 
     (void) state;
     edit("a = 1,\n  2\nab = 3\na = 4\n", c, 2, "#a = 1,\n#  2\nab = 3\n#a = 4\n");
 }
 
+static void test_remove(void **state)
+{
+    main_cf_change_t c[] = {{"a", NULL, true}};
+
+    (void) state;
+    edit("a = 1,\n# kept\n  2\nab = 3\na = 4", c, 1, "# kept\nab = 3\n");
+}
+
 static void test_crlf_and_nul(void **state)
 {
-    main_cf_change_t c[] = {{"a", "x"}};
+    main_cf_change_t c[] = {{"a", "x", false}};
     static const char nul_in[] = "b = 1\0z\r\na = 2\r\n";
     static const char nul_out[] = "b = 1\0z\r\na = x\r\n";
 
@@ -88,7 +96,7 @@ static void test_crlf_and_nul(void **state)
 
 static void test_names_are_case_sensitive(void **state)
 {
-    main_cf_change_t c[] = {{"myhostname", "low"}};
+    main_cf_change_t c[] = {{"myhostname", "low", false}};
 
     (void) state;
     edit("MYHOSTNAME = up\n", c, 1, "MYHOSTNAME = up\nmyhostname = low\n");
@@ -157,6 +165,7 @@ int main(void)
         cmocka_unit_test(test_append_and_missing_newline),
         cmocka_unit_test(test_duplicates_and_last_change_wins),
         cmocka_unit_test(test_comment_out),
+        cmocka_unit_test(test_remove),
         cmocka_unit_test(test_crlf_and_nul),
         cmocka_unit_test(test_names_are_case_sensitive),
         cmocka_unit_test(test_parse_assignment),

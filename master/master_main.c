@@ -258,6 +258,7 @@ int main(int argc, char **argv)
     if (test_only)
         return test_running();
     open_log(foreground);
+    config_report_unused();
     master_daemon_dir = find_daemon_dir();
     start(foreground);
     master_loop();

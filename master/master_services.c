@@ -206,6 +206,7 @@ void master_services_reload(void)
         xfree(err);
         return;
     }
+    config_report_unused();
     fresh = build_new(table);
     service_table_free(table);
     for (old = master_services; old; old = next) {

@@ -71,6 +71,11 @@ struct server_callbacks {
     /* SERVER_TRIGGER: the bytes of one wake-up request (at most 1024). */
     void (*trigger)(const char *data, size_t len,
                     const struct server_context *ctx);
+    /* Called before every wait for a client (after each client, wake-up
+     * or previous loop timeout): periodic work such as a queue scan.
+     * Returns the longest time in milliseconds to wait before it is
+     * called again (-1: no limit). It may call server_retire(). */
+    int (*loop)(const struct server_context *ctx);
     /* Just before a voluntary exit. */
     void (*pre_exit)(const struct server_context *ctx);
     /* Long-running service (qmgr): ignore max_idle and max_use. */

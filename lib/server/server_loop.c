@@ -76,14 +76,23 @@ static int wait_for_client(struct server_state *s)
         pfd[n++] = (struct pollfd) {s->status_fd, POLLIN, 0};
     for (;;) {
         long left = idle_limit ? deadline - now_ms() : -1;
-        int ready;
+        int timeout, ready;
 
         if (idle_limit && left <= 0) {
             if (msg_verbose)
                 msg_info("idle timeout -- exiting");
             return -1;
         }
-        ready = poll(pfd, (nfds_t) n, idle_limit ? (int) left : -1);
+        timeout = idle_limit ? (int) left : -1;
+        if (s->cb->loop) {
+            int want = s->cb->loop(&s->ctx);
+
+            if (server_retire_requested())
+                return -1;
+            if (want >= 0 && (timeout < 0 || want < timeout))
+                timeout = want;
+        }
+        ready = poll(pfd, (nfds_t) n, timeout);
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready < 0)
@@ -174,7 +183,7 @@ void server_serve(struct server_state *s)
         int fd;
 
         if (which < 0)
-            return;
+            return;   /* idle timeout, master gone, or retirement asked */
         fd = accept4(s->listen_fds[which], NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) {
             /* Another child took it, or the client gave up. */

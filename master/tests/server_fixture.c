@@ -4,7 +4,8 @@
  * closes (or 30 s of silence), so a test can see which process and user
  * served it and hold a child busy. Started with the argument "trigger"
  * (after the flags) it is a trigger server that logs each request as
- * "trigger: TEXT". With "fail" it exits with status 1 in post_init, to
+ * "trigger: TEXT", and runs a loop callback every 300 ms, logging
+ * "loop: N" for its first three calls. With "fail" it exits with status 1 in post_init, to
  * exercise master's throttling. Never installed. */
 #include <poll.h>
 #include <stdio.h>
@@ -64,6 +65,17 @@ static void trigger(const char *data, size_t len, const struct server_context *c
     msg_info("trigger: %.*s", (int) len, data);
 }
 
+/* Trigger mode: periodic work every 300 ms, logged three times. */
+static int loop(const struct server_context *ctx)
+{
+    static int calls;
+
+    (void) ctx;
+    if (calls < 3)
+        msg_info("loop: %d", ++calls);
+    return 300;
+}
+
 static void fail_at_start(const struct server_context *ctx)
 {
     (void) ctx;
@@ -77,6 +89,8 @@ int main(int argc, char **argv)
     cb.kind = has_arg(argc, argv, "trigger") ? SERVER_TRIGGER : SERVER_SINGLE;
     cb.service = serve;
     cb.trigger = trigger;
+    if (cb.kind == SERVER_TRIGGER)
+        cb.loop = loop;
     if (has_arg(argc, argv, "fail"))
         cb.post_init = fail_at_start;
     return server_main(argc, argv, &cb);

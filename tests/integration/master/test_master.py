@@ -263,6 +263,8 @@ def test_wakeup(inst):
           "wakeup 1: the trigger service receives wake-up requests")
     check("postern/tick/server_fixture[" in inst.log_text(),
           "master.cf -o syslog_name=postern/$service_name names the log tag")
+    check(wait_for(lambda: "loop: 3" in inst.log_text(), 5),
+          "the loop callback runs periodically between requests")
     count = inst.log_text().count("trigger: W")
     check(wait_for(lambda: inst.log_text().count("trigger: W") > count, 5),
           "wake-up requests repeat")

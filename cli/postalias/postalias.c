@@ -2,128 +2,63 @@
  * aliases databases from aliases(5) source files. Invoked as "newaliases"
  * it rebuilds every table named by the alias_database parameter. Flags as
  * Postfix's postalias (see cli/postalias/README.md), plus -S: a malformed
- * line fails the build and leaves the old table as it was. Exit status 0
+ * line fails the build and leaves the old table as it was. The work is
+ * done by lib/dict/dict_file_tool*.c, shared with postmap. Exit status 0
  * on success or when a queried key was found, 1 otherwise. */
 #include "config/config.h"
 #include "dict/dict.h"
 #include "dict/dict_file_tool.h"
-#include "util/mem.h"
 #include "util/msg.h"
 
-#include <errno.h>
-#include <libgen.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void usage(const char *prog)
+/* newaliases [-v] [-c config_dir]: postalias $alias_database. */
+static int newaliases(int argc, char **argv)
 {
-    if (strcmp(prog, "newaliases") == 0)
+    struct dict_tool_args a;
+    char *err = NULL;
+    int c;
+
+    msg_init("newaliases", MSG_SINK_STDERR);
+    memset(&a, 0, sizeof(a));
+    a.t.dict_flags = DICT_FLAG_FOLD_KEYS | DICT_FLAG_DUP_WARN;
+    a.t.aliases = true;
+    while ((c = getopt(argc, argv, "vc:")) != -1) {
+        if (c == 'v')
+            msg_verbose++;
+        else if (c == 'c')
+            a.config_dir = optarg;
+        else
+            msg_fatal("usage: newaliases [-v] [-c config_dir]");
+    }
+    if (optind != argc)
         msg_fatal("usage: newaliases [-v] [-c config_dir]");
-    msg_fatal("usage: postalias [-NfinoprSsvw] [-c config_dir] [-d key] "
-              "[-q key] [type:]file...");
-}
-
-/* Signals are held while tables change (as Postfix does). */
-static void hold_signals(void)
-{
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGQUIT);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-        msg_fatal("sigprocmask: %s", strerror(errno));
-}
-
-static int finish(int status)
-{
-    if (fflush(stdout) != 0 || ferror(stdout))
-        msg_fatal("write error on standard output");
-    return status;
-}
-
-/* newaliases: postalias $alias_database. */
-static int newaliases(struct dict_tool *t)
-{
-    char **maps = cfg_list("alias_database");
-    int rc = 0;
-
-    hold_signals();
-    for (char **m = maps; *m; m++)
-        if (dict_tool_build(t, *m) < 0)
-            rc = 1;
-    cfg_list_free(maps);
-    return rc;
+    if (config_load(a.config_dir, &err) < 0)
+        msg_fatal("%s", err);
+    a.t.default_type = cfg_str("default_database_type");
+    a.maps = cfg_list("alias_database");
+    for (a.nmaps = 0; a.maps[a.nmaps]; a.nmaps++)
+        continue;
+    c = dict_tool_run(&a);
+    cfg_list_free(a.maps);
+    return c;
 }
 
 int main(int argc, char **argv)
 {
-    struct dict_tool t = {DICT_FLAG_FOLD_KEYS | DICT_FLAG_DUP_WARN, true,
-                          false, false, false, NULL};
-    char *prog = xstrdup(basename(argv[0]));
-    const char *config_dir = NULL, *query = NULL, *delete_key = NULL;
-    bool incremental = false, dump = false;
-    bool as_newaliases = strcmp(prog, "newaliases") == 0;
+    const char *slash = strrchr(argv[0], '/');
+    struct dict_tool_args a;
     char *err = NULL;
-    int c, rc = 0;
 
-    msg_init(as_newaliases ? "newaliases" : "postalias", MSG_SINK_STDERR);
-    while ((c = getopt(argc, argv, as_newaliases ? "vc:" : "Nnfiopq:d:rSsvwc:")) != -1) {
-        switch (c) {
-        case 'N': t.dict_flags = (t.dict_flags & ~DICT_FLAG_NO_NUL_KEY) | DICT_FLAG_NUL_KEY; break;
-        case 'n': t.dict_flags = (t.dict_flags & ~DICT_FLAG_NUL_KEY) | DICT_FLAG_NO_NUL_KEY; break;
-        case 'f': t.dict_flags &= ~DICT_FLAG_FOLD_KEYS; break;
-        case 'i': incremental = true; break;
-        case 'o': t.keep_root = true; break;
-        case 'p': t.default_perms = true; break;
-        case 'q': query = optarg; break;
-        case 'd': delete_key = optarg; break;
-        case 'r': t.dict_flags = (t.dict_flags & ~DICT_FLAG_DUP_IGNORE) | DICT_FLAG_DUP_REPLACE; break;
-        case 'w': t.dict_flags = (t.dict_flags & ~DICT_FLAG_DUP_REPLACE) | DICT_FLAG_DUP_IGNORE; break;
-        case 'S': t.strict = true; break;
-        case 's': dump = true; break;
-        case 'v': msg_verbose++; break;
-        case 'c': config_dir = optarg; break;
-        default: usage(prog);
-        }
-    }
-    if ((query != NULL) + (delete_key != NULL) + dump + incremental > 1)
-        msg_fatal("specify only one of -s, -q, -d or -i");
-    if (as_newaliases ? optind != argc : optind >= argc)
-        usage(prog);
-    xfree(prog);
-    if (config_load(config_dir, &err) < 0)
+    if (strcmp(slash ? slash + 1 : argv[0], "newaliases") == 0)
+        return newaliases(argc, argv);
+    msg_init("postalias", MSG_SINK_STDERR);
+    if (dict_tool_parse_args(argc, argv, true, &a, &err) < 0)
+        msg_fatal("%s; usage: postalias [-NfinoprSsvw] [-c config_dir] "
+                  "[-d key] [-q key] [type:]file...", err);
+    if (config_load(a.config_dir, &err) < 0)
         msg_fatal("%s", err);
-    t.default_type = cfg_str("default_database_type");
-    if (as_newaliases)
-        return newaliases(&t);
-    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-
-    if (query && strcmp(query, "-") == 0)
-        rc = dict_tool_query_stream(&t, argv + optind, argc - optind, stdin, stdout);
-    else if (query)
-        rc = dict_tool_query(&t, argv + optind, argc - optind, query, stdout);
-    if (query)
-        return finish(rc == 1 ? 0 : 1);
-    if (dump)
-        return finish(dict_tool_dump(&t, argv + optind, argc - optind, stdout) == 0 ? 0 : 1);
-    hold_signals();
-    if (delete_key && strcmp(delete_key, "-") == 0)
-        rc = dict_tool_delete_stream(&t, argv + optind, argc - optind, stdin);
-    else if (delete_key)
-        rc = dict_tool_delete(&t, argv + optind, argc - optind, delete_key);
-    if (delete_key)
-        return finish(rc == 1 ? 0 : 1);
-    for (int i = optind; i < argc; i++) {
-        int one = incremental ? dict_tool_add_stream(&t, argv[i], stdin)
-                              : dict_tool_build(&t, argv[i]);
-        if (one < 0)
-            rc = 1;
-    }
-    return finish(rc);
+    a.t.default_type = cfg_str("default_database_type");
+    return dict_tool_run(&a);
 }

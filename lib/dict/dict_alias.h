@@ -2,11 +2,12 @@
  *
  * An entry is "name: value, value, ..." (logical lines as in dict_file.h).
  * The name may be quoted ("a b": ...); it is unquoted (case folding is
- * left to the table, DICT_FLAG_FOLD_KEYS) and must be local (no '@' outside quotes). The value is an RFC 822 style
- * list: it is split into words, quoted strings, comments and specials and
- * written back in Postfix's normal form: one space between words, ", "
- * after every comma, no space around '@', '.' or ':', quoted strings
- * re-quoted, backslash escapes outside quotes resolved (\root -> root).
+ * left to the table, DICT_FLAG_FOLD_KEYS) and must be local (no '@'
+ * outside quotes). The value is an RFC 822 style list: it is split into
+ * words, quoted strings, comments and specials and written back in
+ * Postfix's normal form: one space between words, ", " after every comma,
+ * no space around '@', '.' or ':', quoted strings re-quoted, backslash
+ * escapes outside quotes resolved (\root -> root).
  * So ":include:/path", "|command" and "/file/path" values stay as written. */
 #ifndef POSTERN_DICT_DICT_ALIAS_H
 #define POSTERN_DICT_DICT_ALIAS_H

@@ -46,4 +46,25 @@ int dict_tool_delete_stream(const struct dict_tool *t, char **args,
 int dict_tool_dump(const struct dict_tool *t, char **args, int nargs,
                    FILE *out);
 
+/* Command line shared by postmap and postalias:
+ *   [-NfinoprSsvw] [-c config_dir] [-d key] [-q key] [type:]file ...
+ * dict_tool_parse_args() fills *a (t.default_type is left for the caller,
+ * who reads main.cf from a->config_dir) and returns 0, or -1 with a
+ * message in *err for a usage error. dict_tool_run() runs the selected
+ * mode on the remaining arguments and returns the exit status. */
+struct dict_tool_args {
+    struct dict_tool t;
+    const char *config_dir;
+    const char *query;       /* -q key, "-" for standard input */
+    const char *delete_key;  /* -d key, "-" for standard input */
+    bool incremental;        /* -i */
+    bool dump;               /* -s */
+    char **maps;             /* the [type:]file arguments */
+    int nmaps;
+};
+
+int dict_tool_parse_args(int argc, char **argv, bool aliases,
+                         struct dict_tool_args *a, char **err);
+int dict_tool_run(struct dict_tool_args *a);
+
 #endif

@@ -1,0 +1,102 @@
+/* qmgr.h - the queue manager's shared state and internal interfaces.
+ *
+ * qmgr owns active/: it moves messages in from incoming/ (and from
+ * deferred/ when their retry time has come), resolves each recipient to a
+ * transport and next hop, hands groups of recipients to delivery agents
+ * over the delivery protocol (docs/DELIVERY.md) within per-destination
+ * concurrency and recipient limits, marks recipients done only after the
+ * agent answered, and finishes each message: removed when every recipient
+ * is done, else moved to deferred/ with the next retry time as mtime.
+ * Bounces (RFC 3464) are queued before the bounced recipients are marked
+ * done, so a crash repeats work but never loses a notice. */
+#ifndef POSTERN_QMGR_QMGR_H
+#define POSTERN_QMGR_QMGR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/time.h>
+
+#include "mail/resolve_setup.h"
+#include "queue/qfile.h"
+#include "queue/queue.h"
+
+typedef enum {
+    RCPT_TODO,       /* waiting for a delivery */
+    RCPT_BUSY,       /* handed to an agent */
+    RCPT_SENT,       /* delivered and marked done */
+    RCPT_BOUNCED,    /* failed for good; notice pending */
+    RCPT_DEFERRED,   /* failed for now; retry later */
+    RCPT_DONE,       /* already done in the queue file when loaded */
+} rcpt_state_t;
+
+typedef struct qmgr_rcpt {
+    size_t index;               /* in the queue file's recipient list */
+    const qrcpt_t *q;           /* address, orig, dsn_orcpt, notify */
+    char *transport;
+    char *nexthop;
+    rcpt_state_t state;
+    char *dsn;                  /* last result */
+    char *text;
+    char *relay;
+} qmgr_rcpt_t;
+
+typedef struct qmgr_msg {
+    char id[32];
+    qfile_t *qf;                /* open read-write while active */
+    struct timeval arrival;
+    struct timeval active;
+    qmgr_rcpt_t *rcpts;
+    size_t nrcpts;
+    int jobs_pending;
+    struct qmgr_msg *next;
+} qmgr_msg_t;
+
+typedef struct qmgr_job {
+    qmgr_msg_t *msg;
+    size_t *rcpt;               /* indexes into msg->rcpts */
+    size_t n;
+    struct qmgr_job *next;
+} qmgr_job_t;
+
+typedef struct qmgr_dest {
+    char *transport;
+    char *nexthop;
+    int active;                 /* deliveries in progress */
+    int limit;                  /* concurrency limit */
+    qmgr_job_t *head, *tail;
+    struct qmgr_dest *next;
+} qmgr_dest_t;
+
+typedef struct qmgr {
+    queue_t *queue;
+    resolve_setup_t *resolve;
+    const char *myhostname;
+    long min_backoff, max_backoff, queue_run_delay;
+    long max_lifetime, bounce_lifetime;
+    long long bounce_size_limit;
+    long active_limit;
+    int agent_timeout_ms;       /* for one delivery request */
+    qmgr_msg_t *msgs;
+    long nmsgs;
+    qmgr_dest_t *dests;
+} qmgr_t;
+
+/* qmgr_scan.c */
+void qmgr_recover_active(qmgr_t *m);
+void qmgr_scan_incoming(qmgr_t *m);
+void qmgr_scan_deferred(qmgr_t *m, bool all);
+/* qmgr_message.c */
+int qmgr_load(qmgr_t *m, const char *id);
+void qmgr_msg_free(qmgr_msg_t *msg);
+/* qmgr_deliver.c */
+void qmgr_enqueue(qmgr_t *m, qmgr_msg_t *msg);
+void qmgr_dispatch(qmgr_t *m);
+/* qmgr_finish.c */
+void qmgr_job_done(qmgr_t *m, qmgr_job_t *job);
+/* Drops one hold on msg (a job, or the enqueue guard); finishes it at 0. */
+void qmgr_msg_release(qmgr_t *m, qmgr_msg_t *msg);
+long qmgr_backoff(const qmgr_t *m, time_t arrival, time_t now);
+void qmgr_rcpt_result(qmgr_t *m, qmgr_msg_t *msg, qmgr_rcpt_t *r, int status,
+                      const char *dsn, const char *text, const char *relay);
+
+#endif

@@ -4,7 +4,7 @@
  * destination_recipient_limit; each destination runs at most its
  * destination_concurrency_limit deliveries at once. The error, discard
  * and retry transports are answered here without an agent. */
-#include "qmgr/qmgr.h"
+#include "qmgr.h"
 #include "config/config.h"
 #include "ipc/attr.h"
 #include "ipc/attr_names.h"

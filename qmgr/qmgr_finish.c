@@ -2,7 +2,7 @@
  * recipient's result (done marks, defer logs), and finishing a message
  * when its last job is back: notices (bounce, expiry, success), then
  * removal or a move to deferred/ with the next retry time as mtime. */
-#include "qmgr/qmgr.h"
+#include "qmgr.h"
 #include "bounce/bounce.h"
 #include "ipc/attr_names.h"
 #include "queue/qlog.h"

@@ -9,7 +9,7 @@
  *   I or W   scan incoming/         D   scan deferred/ for due messages
  *   F        flush: every deferred message now (postqueue -f)
  *   A        incoming and deferred */
-#include "qmgr/qmgr.h"
+#include "qmgr.h"
 #include "config/config.h"
 #include "mail/resolve_dict.h"
 #include "queue/queue_config.h"

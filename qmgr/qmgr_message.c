@@ -1,11 +1,12 @@
 /* qmgr_message.c - loading a message in active/: validate the queue file,
  * log "from=<...>, size=N, nrcpt=N (queue active)", resolve every
  * recipient that is not done yet, and hand the message to scheduling. */
-#include "qmgr/qmgr.h"
+#include "qmgr.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/msg.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void qmgr_msg_free(qmgr_msg_t *msg)

@@ -1,7 +1,7 @@
 /* qmgr_scan.c - moving messages into active/: crash recovery at start-up,
  * the incoming scan (new mail) and the deferred scan (retry time come, or
  * everything for a flush). */
-#include "qmgr/qmgr.h"
+#include "qmgr.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/msg.h"

@@ -132,7 +132,7 @@ int server_main(int argc, char **argv, const struct server_callbacks *cb)
         msg_fatal("%s", err);
     msg_verbose += args.verbose;
     if ((cb->kind == SERVER_SINGLE && cb->service == NULL)
-        || (cb->kind == SERVER_TRIGGER && cb->trigger == NULL))
+        || (cb->kind != SERVER_SINGLE && cb->trigger == NULL))
         msg_panic("server_main: no service callback for this server kind");
     load_configuration(&args);
     open_log(&args);

@@ -48,6 +48,10 @@
 typedef enum {
     SERVER_SINGLE,  /* one client connection at a time: cb->service(fd) */
     SERVER_TRIGGER, /* short wake-up requests: cb->trigger(data, len) */
+    SERVER_EVENT,   /* like SERVER_TRIGGER, but the skeleton runs the event
+                     * loop of util/events.h: the daemon may register its
+                     * own descriptors and timers (qmgr) and is never
+                     * blocked waiting for the next wake-up */
 } server_kind_t;
 
 struct server_context {

@@ -111,7 +111,7 @@ static int wait_for_client(struct server_state *s)
 }
 
 /* Reads one wake-up request until end of file, a full buffer or timeout. */
-static size_t read_trigger(int fd, char *buf, size_t size)
+size_t server_read_trigger(int fd, char *buf, size_t size)
 {
     long deadline = now_ms() + TRIGGER_READ_SECONDS * 1000L;
     size_t len = 0;
@@ -137,7 +137,7 @@ static void handle_client(struct server_state *s, int fd)
 {
     if (s->cb->kind == SERVER_TRIGGER) {
         char buf[TRIGGER_MAX];
-        size_t len = read_trigger(fd, buf, sizeof(buf));
+        size_t len = server_read_trigger(fd, buf, sizeof(buf));
 
         if (len > 0 && s->cb->trigger)
             s->cb->trigger(buf, len, &s->ctx);
@@ -178,6 +178,10 @@ static bool time_to_retire(struct server_state *s)
 
 void server_serve(struct server_state *s)
 {
+    if (s->cb->kind == SERVER_EVENT) {
+        server_serve_events(s);
+        return;
+    }
     for (;;) {
         int which = wait_for_client(s);
         int fd;

@@ -28,7 +28,8 @@
  *   -u          unprivileged: when started as root, run as mail_owner
  *   -c          chroot into queue_directory (only when started as root)
  *   -s N        number of listening sockets (default 1)
- *   -S          stand-alone: serve one client on stdin/stdout, no master
+ *   -S          stand-alone: serve one client on stdin, no master (stdin
+ *               must be readable and writable: a socket, as inetd gives)
  *   -v          more verbose logging (repeatable)
  * Arguments after the flags are handed to the daemon in ctx->argv.
  * The configuration directory comes from $MAIL_CONFIG (master exports it).

@@ -368,6 +368,28 @@ def test_sigterm(inst):
     check(not leftovers, f"no child left running ({leftovers})")
 
 
+def test_stand_alone(inst):
+    """server_main -S: one client on stdin (a socket, as inetd gives), no master."""
+    ours, theirs = socket.socketpair()
+    env = dict(os.environ, MAIL_CONFIG=inst.conf)
+    proc = subprocess.Popen([os.path.join(TESTS_BIN, "server_fixture"), "-S", "-n", "solo"],
+                            stdin=theirs.fileno(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
+    theirs.close()
+    try:
+        r = ask(ours, "alone")
+        check(r is not None and r["line"] == "alone" and r["service"] == "solo",
+              "stand-alone mode (-S) serves the client on stdin")
+    finally:
+        ours.close()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    check(proc.returncode == 0, "stand-alone mode exits 0 after its client")
+
+
 def test_clean_exits(inst):
     """Only the fixture told to fail may exit with a non-zero status."""
     import re
@@ -411,7 +433,7 @@ def main():
         if not check(inst.start_master(), "master starts (daemon started logged)"):
             print(inst.log_text())
             return 1
-        for test in (test_serving, test_unsupported, test_kill_restart, test_maxproc,
+        for test in (test_serving, test_stand_alone, test_unsupported, test_kill_restart, test_maxproc,
                      test_wakeup, test_throttle, test_second_master, test_reload,
                      test_sigterm, test_clean_exits, test_postern_start_stop):
             try:

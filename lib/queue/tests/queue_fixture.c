@@ -1,6 +1,6 @@
 /* queue_fixture.c - test helper (not installed): makes a queue_directory
  * and queue files with the writer API, for the postqueue and postsuper
- * golden tests. Usage: queue_fixture QUEUE_DIR < spec
+ * golden tests. Usage: queue_fixture QUEUE_DIR [HASH_DEPTH] < spec
  * Spec lines (words separated by single spaces):
  *   msg QUEUE ARRIVAL SENDER BODYBYTES   start a message ("<>" = null sender)
  *   rcpt ADDRESS [done]                  add a recipient (done: marked after commit)
@@ -121,9 +121,9 @@ int main(int argc, char **argv)
     queue_t *q;
 
     msg_init("queue_fixture", MSG_SINK_STDERR);
-    if (argc != 2)
-        msg_fatal("usage: queue_fixture QUEUE_DIR < spec");
-    if ((q = queue_new(argv[1], NULL, 1, &err)) == NULL
+    if (argc != 2 && argc != 3)
+        msg_fatal("usage: queue_fixture QUEUE_DIR [HASH_DEPTH] < spec");
+    if ((q = queue_new(argv[1], NULL, argc == 3 ? atoi(argv[2]) : 1, &err)) == NULL
         || queue_layout_repair(q, getuid(), getgid(), getgid(), NULL, &err) < 0)
         msg_fatal("%s", err);
     memset(&p, 0, sizeof(p));

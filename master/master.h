@@ -75,6 +75,10 @@ void master_status_event(struct master_service *s);
 int master_child_count(void);
 void master_signal_children(int sig);
 
+/* master_env.c: the children's environment (import_environment). */
+extern char **master_env;
+void master_env_build(void);
+
 /* master_wakeup.c */
 void master_wakeup_schedule(struct master_service *s, bool at_start);
 void master_wakeup_run(struct master_service *s);

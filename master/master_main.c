@@ -259,6 +259,7 @@ int main(int argc, char **argv)
         return test_running();
     open_log(foreground);
     config_report_unused();
+    master_env_build();
     master_daemon_dir = find_daemon_dir();
     start(foreground);
     master_loop();

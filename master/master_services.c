@@ -207,6 +207,7 @@ void master_services_reload(void)
         return;
     }
     config_report_unused();
+    master_env_build();
     fresh = build_new(table);
     service_table_free(table);
     for (old = master_services; old; old = next) {

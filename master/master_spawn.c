@@ -78,7 +78,7 @@ static void child_exec(struct master_service *s)
     src[0] = s->status_fds[1];
     memcpy(src + 1, s->listen_fds, (size_t) s->listen_count * sizeof(int));
     place_descriptors(src, s->listen_count + 1);
-    execv(s->path, argv_with_count(s));
+    execve(s->path, argv_with_count(s), master_env);
     msg_fatal("exec %s: %m", s->path);
 }
 

@@ -9,6 +9,7 @@
  * exercise master's throttling. Never installed. */
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,9 +29,12 @@ static bool has_arg(int argc, char **argv, const char *word)
 static void answer(int fd, const char *line, const struct server_context *ctx)
 {
     char out[1200];
-    int n = snprintf(out, sizeof(out), "pid=%ld uid=%ld gid=%ld service=%s line=%s\n",
-                     (long) getpid(), (long) getuid(), (long) getgid(),
-                     ctx->service_name, line);
+    const char *imported = getenv("POSTERN_TEST_IMPORTED");
+    const char *secret = getenv("POSTERN_TEST_SECRET");
+    int n = snprintf(out, sizeof(out), "pid=%ld uid=%ld gid=%ld service=%s "
+                     "imported=%s secret=%s line=%s\n", (long) getpid(),
+                     (long) getuid(), (long) getgid(), ctx->service_name,
+                     imported ? imported : "-", secret ? secret : "-", line);
 
     if (n > 0 && write(fd, out, (size_t) n) != n)
         msg_warn("write: %m");

@@ -96,6 +96,8 @@ setgid_group = nogroup
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 service_throttle_time = 2s
+import_environment = MAIL_CONFIG TZ LANG=C ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+    POSTERN_TEST_IMPORTED
 max_idle = 60s
 """)
         self.write_master_cf(extra="")
@@ -124,8 +126,9 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 
     def start_master(self):
         self.master_err = open(os.path.join(self.root, "master.stderr"), "w")
+        env = dict(os.environ, POSTERN_TEST_IMPORTED="yes", POSTERN_TEST_SECRET="leaked")
         self.master = subprocess.Popen(
-            [os.path.join(BIN, "master"), "-c", self.conf, "-d"],
+            [os.path.join(BIN, "master"), "-c", self.conf, "-d"], env=env,
             stdin=subprocess.DEVNULL, stdout=self.master_err, stderr=self.master_err)
         return wait_for(lambda: "daemon started" in self.log_text(), 10)
 
@@ -188,6 +191,8 @@ def test_serving(inst):
             return
         inst.seen_pids.add(int(r["pid"]))
         check(r["service"] == f"127.0.0.1:{inst.port}", "child got its service name (-n)")
+        check(r["imported"] == "yes" and r["secret"] == "-",
+              "children get only the import_environment variables")
         if IS_ROOT:
             nobody = pwd.getpwnam("nobody")
             check(int(r["uid"]) == nobody.pw_uid, "child runs as mail_owner (nobody)")

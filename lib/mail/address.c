@@ -68,7 +68,7 @@ static bool parse_literal(struct cursor *c, buf_t *out)
 
     c->pos++;                                   /* '[' */
     while ((ch = peek(c)) != ']') {
-        if (ch < 33 || ch > 126 || ch == '[' || ch == '\\')
+        if (ch < 33 || ch > 126 || ch == '[' || ch == '\\' || ch == '@')
             return fail(c, MAIL_ADDR_ERR_SYNTAX, "bad address literal");
         c->pos++;
     }
@@ -199,6 +199,9 @@ static bool parse_mailbox(struct cursor *c, mail_addr_t *out)
     if (!parse_local(c, &out->addr, &out->flags))
         return false;
     if (peek(c) != '@') {
+        /* the internal form "a@b" would read as local "a", domain "b" */
+        if (memchr(out->addr.data, '@', out->addr.len) != NULL)
+            return fail(c, MAIL_ADDR_ERR_SYNTAX, "'@' in a local part without domain");
         out->flags |= MAIL_ADDR_F_NO_DOMAIN;
         return true;
     }

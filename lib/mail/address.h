@@ -5,7 +5,8 @@
  * dropped, MAIL_ADDR_F_ROUTE set so policy can refuse), quoted local parts
  * with quoted-pairs, address literals "[1.2.3.4]", "[IPv6:...]" and
  * general "[tag:text]", dot-strings, "<postmaster>" without a domain
- * (MAIL_ADDR_F_NO_DOMAIN). Without MAIL_ADDR_OPT_STRICT the angle brackets
+ * (MAIL_ADDR_F_NO_DOMAIN; refused if its local part holds '@', which
+ * the internal form could not tell from a domain). Without MAIL_ADDR_OPT_STRICT the angle brackets
  * may be missing ("MAIL FROM: user@x"), as with Postfix's
  * strict_rfc821_envelopes = no; the address then ends at white space.
  *

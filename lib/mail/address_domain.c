@@ -72,9 +72,11 @@ static bool ipv4_valid(const char *s, size_t len)
     return memchr(s, ':', len) == NULL && mail_ip_addr_valid(s, len);
 }
 
+/* RFC 5321 dcontent, minus '@': an '@' inside a literal would break the
+ * rule that an address splits at its last '@'. */
 static bool dcontent(unsigned char c)
 {
-    return c >= 33 && c <= 126 && c != '[' && c != '\\' && c != ']';
+    return c >= 33 && c <= 126 && c != '[' && c != '\\' && c != ']' && c != '@';
 }
 
 /* General-address-literal: Ldh-str ":" 1*dcontent. */

@@ -16,7 +16,9 @@
 bool mail_hostname_valid(const char *name, size_t len, bool allow_utf8);
 
 /* "[1.2.3.4]", "[IPv6:::1]" (tag case-insensitive) or a general literal
- * "[tag:text]" (RFC 5321 4.1.3), brackets included. */
+ * "[tag:text]" (RFC 5321 4.1.3), brackets included. Unlike the RFC, '@'
+ * is refused inside a general literal, so that an address can always be
+ * split at its last '@'. */
 bool mail_addr_literal_valid(const char *lit, size_t len);
 
 /* A bare IPv4 or IPv6 address ("1.2.3.4", "::1"). */

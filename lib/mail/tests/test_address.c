@@ -86,6 +86,9 @@ static const struct parse_case parse_cases[] = {
     {"<a@[1.2.3.400]>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
     {"<a@[IPv6:zz::1]>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
     {"<a@[a[b]>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
+    {"<\"a@b\">", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},    /* ambiguous */
+    {"\"u/er@?exa\"", 0, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
+    {"<a@[6::@:1]>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},   /* '@' in literal */
     {"<a@b(comment)>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
     {"<a@b;c>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},
     {"<a,b@c>", STRICT, MAIL_ADDR_ERR_SYNTAX, NULL, 0, 0},

@@ -64,6 +64,7 @@ static void run_decoder(const char *in, size_t len, enum smtp_data_mode mode,
     smtp_data_t d;
     size_t pos = 0;
 
+    buf_init(&s.out);
     smtp_data_init(&d, mode, policy, line_limit, size_limit, sink_line, &s);
     while (pos < len && !d.done) {
         size_t n = chunk ? chunk : 1 + rnd(9);

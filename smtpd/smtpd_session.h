@@ -1,0 +1,131 @@
+/* smtpd_session.h - the ESMTP server session engine of smtpd: greeting,
+ * EHLO/HELO, MAIL, RCPT, DATA, BDAT, RSET, NOOP, VRFY, QUIT, over a
+ * stream (util/stream.h), with Postfix's replies and limits.
+ *
+ * Where a message goes is not the engine's business: the caller gives a
+ * sink (callbacks) that accepts or refuses MAIL and RCPT, receives the
+ * content line by line, and queues it at the end (returning a queue id).
+ * Tests drive whole sessions against an in-memory sink.
+ *
+ * Behaviour, following Postfix where it has a parameter:
+ *   smtpd_banner              220 greeting text
+ *   message_size_limit        SIZE= check (552 5.3.4) and content check
+ *   smtpd_recipient_limit     452 4.5.3 Error: too many recipients
+ *   smtpd_hard_error_limit    421 4.7.0 HOST Error: too many errors, close
+ *                             (a delivered message resets the count)
+ *   smtpd_soft_error_limit    beyond it, each reply waits
+ *   smtpd_error_sleep_time    this long (through cfg.sleep, so tests
+ *                             need not wait)
+ *   disable_vrfy_command      502 5.5.1 VRFY command is disabled
+ *   smtpd_helo_required       503 5.5.1 Error: send HELO/EHLO first
+ *   strict_rfc821_envelopes   <> required around addresses
+ *   smtpd_forbid_unauth_pipelining  554 5.5.0 Error: SMTP protocol
+ *                             synchronization and close, when input is
+ *                             waiting after EHLO/HELO/DATA/VRFY/NOOP/QUIT,
+ *                             or after any command when PIPELINING was not
+ *                             announced (HELO); this also stops content
+ *                             sent together with DATA (SMTP smuggling)
+ *   smtpd_forbid_bare_newline bare LF policy for commands and content
+ *   line_length_limit         command lines longer are refused (500
+ *                             5.5.2 Error: line too long); content lines
+ *                             are split (a DATA line beyond 1 MB refuses
+ *                             the message with that reply)
+ *   smtpd_timeout             421 4.4.2 HOST Error: timeout exceeded
+ * HELP, EXPN, ETRN, STARTTLS and AUTH are not implemented: they get 502
+ * 5.5.2 Error: command not recognized, as unknown commands do (Postfix
+ * has no HELP either). Replies are flushed when no client input is
+ * waiting (RFC 2920), and always before waiting for input.
+ *
+ * Log lines (msg_info), in Postfix's shape: "connect from NAME[ADDR]",
+ * "disconnect from NAME[ADDR] ehlo=1 mail=1 rcpt=1 data=1 quit=1
+ * commands=5" (name=ok/total when some failed), "lost connection after
+ * CMD from ...", "timeout after CMD from ...", "too many errors after CMD
+ * from ...", "improper command pipelining after CMD from ...". */
+#ifndef POSTERN_SMTPD_SESSION_H
+#define POSTERN_SMTPD_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mail/address.h"
+#include "smtp/data.h"
+#include "smtp/mailcmd.h"
+#include "util/buf.h"
+#include "util/stream.h"
+
+typedef struct smtpd_config {
+    const char *myhostname;
+    const char *banner;              /* text after "220 " */
+    unsigned ext;                    /* SMTP_EXT_* announced after EHLO */
+    uint64_t message_size_limit;     /* 0: no limit */
+    unsigned recipient_limit;        /* 0: no limit */
+    unsigned soft_error_limit;       /* 0: no slowing down */
+    unsigned hard_error_limit;       /* 0: no limit */
+    int error_sleep_ms;              /* smtpd_error_sleep_time */
+    void (*sleep)(int ms);           /* NULL: nanosleep */
+    bool disable_vrfy;
+    bool helo_required;
+    bool strict_rfc821_envelopes;
+    bool forbid_unauth_pipelining;
+    enum smtp_bare_lf bare_lf;
+    size_t line_limit;
+    int timeout_ms;                  /* negative: no timeout */
+    const char *client_name;         /* for log lines */
+    const char *client_addr;
+} smtpd_config_t;
+
+/* Postfix's defaults: size limit 10240000, recipient limit 1000, error
+ * limits 10/20, error sleep 1s, VRFY enabled, HELO not required, not strict, pipelining
+ * enforcement on, bare newline "normalize", line limit 2048, timeout
+ * 300s, all of PIPELINING SIZE ENHANCEDSTATUSCODES 8BITMIME DSN SMTPUTF8
+ * CHUNKING announced. Host name "localhost", client "unknown[unknown]". */
+void smtpd_config_defaults(smtpd_config_t *cfg);
+
+/* The sink. Each check returns 0 to accept (the engine sends the usual
+ * 250 reply) or -1 having put a complete reply into *reply with
+ * smtp_reply_add(); an empty reply gets "451 4.3.0 Error: server local
+ * error". Any callback may be NULL: accept / discard. */
+typedef struct smtpd_sink {
+    void *ctx;
+    int (*mail_begin)(void *ctx, const smtp_mail_args_t *mail, buf_t *reply);
+    int (*rcpt_check)(void *ctx, const smtp_rcpt_args_t *rcpt, buf_t *reply);
+    /* Content lines as smtp/data.h passes them; negative: write error. */
+    int (*data_line)(void *ctx, const char *text, size_t len, unsigned flags);
+    /* The message is complete: queue it, put its id into *queue_id. */
+    int (*data_end)(void *ctx, buf_t *queue_id, buf_t *reply);
+    /* The transaction is abandoned (RSET, HELO/EHLO, refused content,
+     * lost connection): forget the message. */
+    void (*abort)(void *ctx);
+    /* VRFY: accept gives "252 2.0.0 ADDRESS". */
+    int (*vrfy)(void *ctx, const mail_addr_t *addr, buf_t *reply);
+} smtpd_sink_t;
+
+enum smtpd_end {
+    SMTPD_END_QUIT,          /* client said QUIT */
+    SMTPD_END_LOST,          /* end of input */
+    SMTPD_END_TIMEOUT,       /* smtpd_timeout */
+    SMTPD_END_IO_ERROR,      /* read or write error */
+    SMTPD_END_ERRORS,        /* too many errors */
+    SMTPD_END_PROTOCOL       /* pipelining violation, bad BDAT, 521 */
+};
+
+typedef struct smtpd_session smtpd_session_t;
+
+/* cfg and sink are copied; the strings in cfg must outlive the session. */
+smtpd_session_t *smtpd_session_new(const smtpd_config_t *cfg, const smtpd_sink_t *sink);
+void smtpd_session_free(smtpd_session_t *s);
+
+/* Runs one session from greeting to end. The stream's timeouts are set
+ * from cfg. The stream is flushed but not closed. */
+enum smtpd_end smtpd_session_run(smtpd_session_t *s, stream_t *st);
+
+/* "ehlo=1 mail=1 rcpt=0/1 ... commands=3/4" as in the disconnect line. */
+void smtpd_session_counts(const smtpd_session_t *s, buf_t *out);
+/* The HELO/EHLO argument, NULL before any (for Received: and logs; a
+ * sink reaches the session through its ctx). */
+const char *smtpd_session_helo(const smtpd_session_t *s);
+/* Messages queued in this session. */
+unsigned smtpd_session_queued(const smtpd_session_t *s);
+
+#endif

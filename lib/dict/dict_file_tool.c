@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -174,6 +175,90 @@ static void become_root(bool changed)
         msg_fatal("cannot restore root privileges: %s", strerror(errno));
 }
 
+/* Entries held in memory: strict incremental additions are checked in
+ * full before anything is written, and btree builds insert in key order
+ * (pages are then filled left to right instead of split at random). */
+struct pending_entry {
+    char *key, *value;
+    int lineno;
+};
+
+struct collect_ctx {
+    struct pending_entry *v;
+    size_t n, cap;
+    bool fold;           /* store keys lower-cased (sort as stored) */
+};
+
+static int collect_entry(void *ctx, const char *key, const char *value,
+                         int lineno)
+{
+    struct collect_ctx *c = ctx;
+
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
+    }
+    c->v[c->n].key = xstrdup(key);
+    if (c->fold)
+        str_lower(c->v[c->n].key);
+    c->v[c->n].value = xstrdup(value);
+    c->v[c->n].lineno = lineno;
+    c->n++;
+    return 0;
+}
+
+static void free_collected(struct collect_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        xfree(c->v[i].key);
+        xfree(c->v[i].value);
+    }
+    xfree(c->v);
+}
+
+/* Key order; equal keys stay in input order, so the first still wins. */
+static int entry_order(const void *x, const void *y)
+{
+    const struct pending_entry *a = x, *b = y;
+    int diff = strcmp(a->key, b->key);
+
+    return diff ? diff : (a->lineno > b->lineno) - (a->lineno < b->lineno);
+}
+
+static int apply_collected(struct collect_ctx *c, struct add_ctx *a)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        if (rc == 0 && add_entry(a, c->v[i].key, c->v[i].value,
+                                 c->v[i].lineno) < 0)
+            rc = -1;
+        xfree(c->v[i].key);
+        xfree(c->v[i].value);
+    }
+    xfree(c->v);
+    return rc;
+}
+
+/* Reads all entries, then adds them in key order. Returns the number of
+ * malformed lines or -1 (as read_entries). */
+static int read_sorted(const struct dict_tool *t, FILE *src, const char *path,
+                       struct add_ctx *ctx)
+{
+    struct collect_ctx col = {NULL, 0, 0, false};
+    int bad;
+
+    col.fold = (t->dict_flags & DICT_FLAG_FOLD_KEYS) != 0;
+    bad = read_entries(t, src, path, collect_entry, &col);
+    if (bad < 0 || (bad > 0 && t->strict)) {
+        free_collected(&col);
+        return bad;
+    }
+    if (col.n > 0)
+        qsort(col.v, col.n, sizeof(*col.v), entry_order);
+    return apply_collected(&col, ctx) < 0 ? -1 : bad;
+}
+
 static int build_from(const struct dict_tool *t, const char *type,
                       const char *path, FILE *src, const struct stat *st)
 {
@@ -191,7 +276,8 @@ static int build_from(const struct dict_tool *t, const char *type,
         return -1;
     }
     ctx.dict = dict_build_dict(b);
-    bad = read_entries(t, src, path, add_entry, &ctx);
+    bad = strcmp(type, "btree") == 0 ? read_sorted(t, src, path, &ctx)
+        : read_entries(t, src, path, add_entry, &ctx);
     if (bad == 0 || (bad > 0 && !t->strict))
         bad = add_signature(t, ctx.dict) < 0 ? -1 : 0;
     if (bad != 0) {
@@ -232,54 +318,11 @@ int dict_tool_build(const struct dict_tool *t, const char *arg)
     return rc;
 }
 
-/* Incremental additions are applied in place; in strict mode the whole
- * input is checked first so that a malformed line changes nothing. */
-struct pending_entry {
-    char *key, *value;
-    int lineno;
-};
-
-struct collect_ctx {
-    struct pending_entry *v;
-    size_t n, cap;
-};
-
-static int collect_entry(void *ctx, const char *key, const char *value,
-                         int lineno)
-{
-    struct collect_ctx *c = ctx;
-
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
-    }
-    c->v[c->n].key = xstrdup(key);
-    c->v[c->n].value = xstrdup(value);
-    c->v[c->n].lineno = lineno;
-    c->n++;
-    return 0;
-}
-
-static int apply_collected(struct collect_ctx *c, struct add_ctx *a)
-{
-    int rc = 0;
-
-    for (size_t i = 0; i < c->n; i++) {
-        if (rc == 0 && add_entry(a, c->v[i].key, c->v[i].value,
-                                 c->v[i].lineno) < 0)
-            rc = -1;
-        xfree(c->v[i].key);
-        xfree(c->v[i].value);
-    }
-    xfree(c->v);
-    return rc;
-}
-
 int dict_tool_add_stream(const struct dict_tool *t, const char *arg, FILE *in)
 {
     char *map = dict_tool_map_name(t, arg);
     struct add_ctx ctx = {t, NULL, "-"};
-    struct collect_ctx col = {NULL, 0, 0};
+    struct collect_ctx col = {NULL, 0, 0, false};
     char *err = NULL;
     int bad;
 
@@ -293,11 +336,7 @@ int dict_tool_add_stream(const struct dict_tool *t, const char *arg, FILE *in)
     if (t->strict) {
         bad = read_entries(t, in, "-", collect_entry, &col);
         if (bad != 0) {
-            for (size_t i = 0; i < col.n; i++) {
-                xfree(col.v[i].key);
-                xfree(col.v[i].value);
-            }
-            xfree(col.v);
+            free_collected(&col);
             if (bad > 0)
                 msg_error("-: %d malformed line%s; %s left unchanged", bad,
                           bad == 1 ? "" : "s", map);

@@ -350,6 +350,27 @@ def test_reload(inst):
         inst.seen_pids.add(int(r4["pid"]))
 
 
+def test_bad_reload(inst):
+    """A master.cf that does not parse keeps the running configuration."""
+    cf = os.path.join(inst.conf, "master.cf")
+    with open(cf) as f:
+        good = f.read()
+    with open(cf, "w") as f:
+        f.write(good + "broken unix - - n\n")
+    try:
+        os.kill(inst.master.pid, signal.SIGHUP)
+        check(wait_for(lambda: "keeping the running configuration" in inst.log_text(), 10),
+              "a broken master.cf on reload is reported")
+        with connect_inet(inst.port2) as s:
+            r = ask(s, "still here")
+        check(r is not None, "the running services stay after a failed reload")
+        if r:
+            inst.seen_pids.add(int(r["pid"]))
+    finally:
+        with open(cf, "w") as f:
+            f.write(good)
+
+
 def _try_connect(port):
     try:
         return connect_inet(port, 2)
@@ -439,7 +460,7 @@ def main():
             print(inst.log_text())
             return 1
         for test in (test_serving, test_stand_alone, test_unsupported, test_kill_restart, test_maxproc,
-                     test_wakeup, test_throttle, test_second_master, test_reload,
+                     test_wakeup, test_throttle, test_second_master, test_reload, test_bad_reload,
                      test_sigterm, test_clean_exits, test_postern_start_stop):
             try:
                 test(inst)

@@ -104,12 +104,8 @@ static int show(const char *dir, const show_options_t *opt, char **overrides, ch
     int rc;
 
     if (!opt->defaults) {
-        if (config_load_flags(dir, CONFIG_STRICT, &err) < 0) {
-            msg_error("%s", err);
-            xfree(err);
-            return 1;
-        }
-        warn_about_main_cf(names);
+        if (config_load_flags(dir, CONFIG_STRICT, &err) < 0)
+            msg_fatal("%s", err);
     } else if (config_load_flags(dir, 0, &err) < 0) {
         xfree(err);     /* defaults do not depend on main.cf */
     }
@@ -122,6 +118,8 @@ static int show(const char *dir, const show_options_t *opt, char **overrides, ch
         msg_error("write standard output: %m");
         rc = 1;
     }
+    if (!opt->defaults)
+        warn_about_main_cf(names);
     return rc;
 }
 

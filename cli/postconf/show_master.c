@@ -13,17 +13,29 @@ static bool has_space(const char *s)
     return strpbrk(s, " \t\r\n\f\v") != NULL;
 }
 
+/* As Postfix prints them: an -o value with white space as {name=value},
+ * every other argument as it is (braces already removed). */
 static void append_arg(buf_t *line, const char *arg, bool after_o)
 {
-    const char *eq = strchr(arg, '=');
-
     buf_putc(line, ' ');
-    if (after_o && eq != NULL && has_space(arg))
-        buf_printf(line, "{ %.*s = %s }", (int) (eq - arg), arg, eq + 1);
-    else if (has_space(arg) || arg[0] == '\0')
-        buf_printf(line, "{ %s }", arg);
+    if (after_o && has_space(arg))
+        buf_printf(line, "{%s}", arg);
     else
         buf_puts(line, arg);
+}
+
+/* Postfix's layout: column i starts at a fixed position; text that runs
+ * past it pushes the next column one space further, and the columns after
+ * that return to their positions as soon as there is room. */
+static void append_column(buf_t *line, int i, const char *text)
+{
+    static const size_t start[8] = {0, 11, 17, 25, 33, 41, 49, 57};
+
+    if (i > 0)
+        buf_putc(line, ' ');
+    while (line->len < start[i])
+        buf_putc(line, ' ');
+    buf_puts(line, text);
 }
 
 static void print_entry(const master_entry_t *e)
@@ -31,9 +43,9 @@ static void print_entry(const master_entry_t *e)
     buf_t line;
 
     buf_init(&line);
-    buf_printf(&line, "%-10s %-5s %-7s %-7s %-7s %-7s %-7s %s", e->column[0], e->column[1],
-               e->column[2], e->column[3], e->column[4], e->column[5], e->column[6],
-               e->command);
+    for (int i = 0; i < 7; i++)
+        append_column(&line, i, e->column[i]);
+    append_column(&line, 7, e->command);
     for (size_t i = 0; i < e->nargs; i++)
         append_arg(&line, e->args[i], i > 0 && i < e->nargs - e->nrest
                                       && strcmp(e->args[i - 1], "-o") == 0);

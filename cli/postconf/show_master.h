@@ -1,7 +1,8 @@
 /* show_master.h - postconf -M: master.cf entries, one normalized line each
- * (columns padded like Postfix's output, all arguments on the line,
- * "-o name=value", or "-o { name = value }" when the value holds white
- * space, and "{ text }" for other arguments with white space).
+ * as Postfix prints them: columns at fixed positions (a long field pushes
+ * the next one a space further), all arguments on the line, "-o
+ * name=value", or "-o {name=value}" when the value holds white space, and
+ * other arguments without the braces they may have been written with).
  * selectors: "service" or "service/type" (NULL or empty: all entries).
  * Returns 0, or 1 when master.cf cannot be read or parsed (message on
  * stderr naming file and line). */

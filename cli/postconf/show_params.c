@@ -27,6 +27,23 @@ static const char *raw_for(const show_options_t *opt, const char *name)
     return config_raw_value(name);
 }
 
+/* Postfix prints values with each run of white space as one space. */
+static void squeeze_space(buf_t *value)
+{
+    size_t out = 0;
+    bool in_space = false;
+
+    for (size_t i = 0; i < value->len; i++) {
+        char c = value->data[i];
+        bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+        if (space && in_space)
+            continue;
+        value->data[out++] = space ? ' ' : c;
+        in_space = space;
+    }
+    buf_truncate(value, out);
+}
+
 /* Prints one parameter; returns 1 when its expansion failed. */
 static int show_one(const show_options_t *opt, const char *name, const char *raw)
 {
@@ -44,10 +61,11 @@ static int show_one(const show_options_t *opt, const char *name, const char *raw
     } else if (!opt->expand) {
         buf_set(&value, raw);
     }
+    squeeze_space(&value);
     if (opt->value_only)
         printf("%s", buf_str(&value));
     else
-        printf("%s = %s", name, buf_str(&value));
+        printf("%s =%s%s", name, value.len ? " " : "", buf_str(&value));
     if (opt->annotate && config_is_known(name, &implemented) && !implemented)
         printf("  # unsupported");
     printf("\n");
@@ -60,11 +78,10 @@ static int show_named(const show_options_t *opt, char **names)
     int rc = 0;
 
     for (char **p = names; *p; p++) {
-        const char *raw = raw_for(opt, *p);
-        if (raw == NULL && !opt->defaults && !opt->only_set)
-            raw = config_file_value(*p, NULL);
+        const char *raw = is_unused(*p) ? NULL : raw_for(opt, *p);
         if (raw == NULL) {
-            if (!config_is_known(*p, NULL) && config_file_value(*p, NULL) == NULL)
+            if (!config_is_known(*p, NULL) && (opt->defaults || is_unused(*p)
+                                                || config_file_value(*p, NULL) == NULL))
                 msg_warn("%s: unknown parameter", *p);
             continue;
         }
@@ -73,13 +90,26 @@ static int show_named(const show_options_t *opt, char **names)
     return rc;
 }
 
+/* What -n lists: the names set in main.cf that something uses, and, as
+ * Postfix does, config_directory when it is not the default one. */
 static int show_set_in_main_cf(const show_options_t *opt)
 {
     char **names = config_file_names();
+    const char *dir = config_dir();
+    bool dir_pending = strcmp(dir, CONFIG_DEFAULT_DIR) != 0
+                       && config_file_value("config_directory", NULL) == NULL;
     int rc = 0;
 
-    for (char **p = names; *p; p++)
-        rc |= show_one(opt, *p, config_file_value(*p, NULL));
+    for (char **p = names;; p++) {
+        if (dir_pending && (*p == NULL || strcmp(*p, "config_directory") > 0)) {
+            rc |= show_one(opt, "config_directory", dir);
+            dir_pending = false;
+        }
+        if (*p == NULL)
+            break;
+        if (!is_unused(*p))
+            rc |= show_one(opt, *p, config_file_value(*p, NULL));
+    }
     cfg_list_free(names);
     return rc;
 }
@@ -118,26 +148,18 @@ int show_params(const show_options_t *opt, char **names)
     return show_all(opt);
 }
 
-static void warn_one(const char *name)
-{
-    bool implemented = true;
-    const char *value = config_file_value(name, NULL);
-
-    if (value == NULL)
-        return;
-    if (is_unused(name))
-        msg_warn("%s: unused parameter: %s=%s", config_main_cf_path(), name, value);
-    else if (config_is_known(name, &implemented) && !implemented)
-        msg_warn("%s: parameter not supported by postern: %s", config_main_cf_path(), name);
-}
-
 void warn_about_main_cf(char **names)
 {
-    char **all = NULL;
+    char **all = config_file_names();
+    bool implemented = true;
 
-    if (names == NULL || names[0] == NULL)
-        names = all = config_file_names();
-    for (char **p = names; *p; p++)
-        warn_one(*p);
+    for (const char *const *u = config_unknown_names(); *u; u++)
+        msg_warn("%s: unused parameter: %s=%s", config_main_cf_path(), *u,
+                 config_file_value(*u, NULL));
+    for (char **p = (names && names[0]) ? names : all; *p; p++) {
+        if (config_file_value(*p, NULL) != NULL && config_is_known(*p, &implemented)
+            && !implemented)
+            msg_warn("%s: parameter not supported by postern: %s", config_main_cf_path(), *p);
+    }
     cfg_list_free(all);
 }

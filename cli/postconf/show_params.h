@@ -1,7 +1,11 @@
 /* show_params.h - postconf's parameter listings ("name = value").
- * Modes: all known parameters, only those set in main.cf (-n), defaults
+ * Modes: all known parameters, only those set and used in main.cf (-n,
+ * which also shows a non-default config_directory as Postfix does), defaults
  * (-d), named ones; value only (-h), expanded (-x), and our -u which
  * appends "  # unsupported" to parameters Postern does not implement.
+ * Values print with each run of white space as one space, an empty one
+ * as "name =". Named parameters that main.cf sets
+ * but nothing uses are "unknown parameter", as in Postfix.
  * Returns 0, or 1 when an expansion failed (reported on stderr). */
 #ifndef POSTERN_POSTCONF_SHOW_PARAMS_H
 #define POSTERN_POSTCONF_SHOW_PARAMS_H
@@ -17,9 +21,10 @@ typedef struct show_options {
 } show_options_t;
 
 int show_params(const show_options_t *opt, char **names);
-/* The warnings postconf prints about main.cf: unused parameters, and
- * parameters Postern knows but does not implement. names: limit to these
- * (NULL: every name set in main.cf). */
+/* The warnings postconf prints about main.cf, after its output as
+ * Postfix does: unused parameters (always all of them), and parameters
+ * Postern knows but does not implement (limited to names, unless names
+ * is NULL or empty). */
 void warn_about_main_cf(char **names);
 
 #endif

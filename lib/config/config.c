@@ -409,7 +409,8 @@ static int parse_main_cf(const char *text, size_t len, const char *filename, int
         } else if (flags & CONFIG_STRICT) {
             buf_t b;
             buf_init(&b);
-            buf_printf(&b, "%s, line %d: %s", filename, line.first_line, why);
+            buf_printf(&b, "%s, line %d: %s: \"%.100s\"", filename, line.first_line, why,
+                       buf_str(&line.text));
             *err = buf_detach(&b);
             buf_dispose(&b);
             rc = -1;

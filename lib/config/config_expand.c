@@ -149,6 +149,164 @@ static int value_is_set(expander_t *x, const char *name, bool *set)
     return rc;
 }
 
+/* ---- ${{text1} OP {text2} ? {value1} : {value2}} (Postfix 3.0 and later) ---- */
+
+/* Expands the "{text}" at *pp into out and advances *pp past it. */
+static int expand_operand(expander_t *x, const char **pp, const char *end, buf_t *out)
+{
+    const char *p = skip_space(*pp, end), *close;
+
+    if (p >= end || *p != '{' || (close = find_close(p, end, '{', '}')) == NULL)
+        return fail(x, "expected '{text}' at \"%.*s\"", (int) (end - p), p);
+    *pp = close + 1;
+    return expand_text(x, p + 1, (size_t) (close - p - 1), out);
+}
+
+enum rel_op { REL_EQ, REL_NE, REL_LT, REL_LE, REL_GT, REL_GE };
+
+static int parse_operator(expander_t *x, const char **pp, const char *end, enum rel_op *op,
+                          bool *level)
+{
+    static const struct {
+        const char *text;
+        enum rel_op op;
+    } ops[] = {{"==", REL_EQ}, {"!=", REL_NE}, {"<=", REL_LE}, {">=", REL_GE},
+               {"<", REL_LT}, {">", REL_GT}};
+    const char *p = skip_space(*pp, end);
+
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        size_t n = strlen(ops[i].text);
+        if ((size_t) (end - p) >= n && strncmp(p, ops[i].text, n) == 0) {
+            p += n;
+            *op = ops[i].op;
+            *level = (size_t) (end - p) >= 5 && strncmp(p, "level", 5) == 0;
+            *pp = p + (*level ? 5 : 0);
+            return 0;
+        }
+    }
+    return fail(x, "expected ==, !=, <, <=, > or >= (optionally followed by \"level\") at \"%.*s\"",
+                (int) (end - p), p);
+}
+
+/* "major[.minor[.patch]]" into three numbers. */
+static bool parse_level(const char *s, long v[3])
+{
+    int n = 0;
+
+    v[0] = v[1] = v[2] = 0;
+    for (;;) {
+        long part = 0;
+        const char *start = s;
+        while (*s >= '0' && *s <= '9' && part < 100000000)
+            part = part * 10 + (*s++ - '0');
+        if (s == start || n == 3)
+            return false;
+        v[n++] = part;
+        if (*s == '\0')
+            return true;
+        if (*s++ != '.')
+            return false;
+    }
+}
+
+static bool all_digits(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+    }
+    return true;
+}
+
+/* Compares decimal numbers of any length: leading zeros, then length. */
+static int compare_numbers(const char *a, const char *b)
+{
+    size_t la, lb;
+
+    while (a[0] == '0' && a[1] != '\0')
+        a++;
+    while (b[0] == '0' && b[1] != '\0')
+        b++;
+    la = strlen(a);
+    lb = strlen(b);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return strcmp(a, b);
+}
+
+static int compare_operands(expander_t *x, const char *a, const char *b, bool level, int *cmp)
+{
+    long va[3], vb[3];
+
+    if (!level) {
+        *cmp = (all_digits(a) && all_digits(b)) ? compare_numbers(a, b) : strcmp(a, b);
+        return 0;
+    }
+    if (!parse_level(a, va))
+        return fail(x, "malformed compatibility level: \"%s\"", a);
+    if (!parse_level(b, vb))
+        return fail(x, "malformed compatibility level: \"%s\"", b);
+    *cmp = 0;
+    for (int i = 0; i < 3 && *cmp == 0; i++)
+        *cmp = va[i] < vb[i] ? -1 : va[i] > vb[i];
+    return 0;
+}
+
+static bool holds(enum rel_op op, int cmp)
+{
+    switch (op) {
+    case REL_EQ: return cmp == 0;
+    case REL_NE: return cmp != 0;
+    case REL_LT: return cmp < 0;
+    case REL_LE: return cmp <= 0;
+    case REL_GT: return cmp > 0;
+    default: return cmp >= 0;
+    }
+}
+
+/* body: "{a} OP {b}" optionally followed by "? {v1} : {v2}" (or "? text");
+ * without '?' the result is "true" or nothing. */
+static int expand_relational(expander_t *x, const char *body, const char *end, buf_t *out)
+{
+    buf_t a, b;
+    const char *p = body;
+    enum rel_op op = REL_EQ;
+    bool level = false, truth = false;
+    struct cond_parts c = {NULL, NULL, NULL, NULL};
+    int cmp = 0, rc;
+
+    buf_init(&a);
+    buf_init(&b);
+    rc = expand_operand(x, &p, end, &a);
+    if (rc == 0)
+        rc = parse_operator(x, &p, end, &op, &level);
+    if (rc == 0)
+        rc = expand_operand(x, &p, end, &b);
+    if (rc == 0 && (rc = compare_operands(x, buf_str(&a), buf_str(&b), level, &cmp)) == 0)
+        truth = holds(op, cmp);
+    buf_dispose(&a);
+    buf_dispose(&b);
+    if (rc < 0)
+        return rc;
+    p = skip_space(p, end);
+    if (p == end) {
+        if (truth)
+            buf_puts(out, "true");
+        return 0;
+    }
+    if (*p != '?')
+        return fail(x, "expected '?' at \"%.*s\"", (int) (end - p), p);
+    if ((rc = split_cond(x, p + 1, end, &c)) < 0)
+        return rc;
+    if (truth)
+        return expand_text(x, c.then_start, (size_t) (c.then_end - c.then_start), out);
+    if (c.else_start)
+        return expand_text(x, c.else_start, (size_t) (c.else_end - c.else_start), out);
+    return 0;
+}
+
 /* ${...} or $(...): body is the text between the brackets. */
 static int expand_braced(expander_t *x, const char *body, const char *end, buf_t *out)
 {
@@ -159,7 +317,7 @@ static int expand_braced(expander_t *x, const char *body, const char *end, buf_t
     int rc;
 
     if (p < end && *p == '{')
-        return fail(x, "unsupported expression \"${%.*s}\"", (int) (end - body), body);
+        return expand_relational(x, p, end, out);
     for (name_end = p; name_end < end && is_name_char((unsigned char) *name_end); name_end++)
         ;
     if (name_end == p)
@@ -202,11 +360,8 @@ static int expand_reference(expander_t *x, const char **pp, const char *end, buf
     }
     for (close = p; close < end && is_name_char((unsigned char) *close); close++)
         ;
-    if (close == p) {
-        buf_putc(out, '$');
-        *pp = p;
-        return 0;
-    }
+    if (close == p)
+        return fail(x, "empty parameter name after '$' in \"%.*s\"", (int) (end - *pp), *pp);
     name = xstrndup(p, (size_t) (close - p));
     rc = expand_name(x, name, out);
     xfree(name);

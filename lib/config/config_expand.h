@@ -3,15 +3,19 @@
  * Forms: $name, ${name}, $(name); ${name?text} (text when $name is
  * non-empty), ${name:text} (text when $name is empty or undefined); the
  * Postfix 3.0 forms ${name?{text}}, ${name:{text}} and
- * ${name?{text1}:{text2}}; $$ is a literal '$'. A name is letters, digits
- * and '_'. A '$' not followed by a name, '{', '(' or '$' stays as is.
+ * ${name?{text1}:{text2}}; the comparisons
+ * ${{text1} OP {text2} ? {value1} : {value2}} with OP one of == != < <= > >=
+ * (numbers when both sides are decimal digits, else strings) or the same
+ * followed by "level" (compatibility levels "major[.minor[.patch]]"), with
+ * "? text", "? {value1}" or no '?' at all ("true" or nothing); $$ is a
+ * literal '$'. A name is letters, digits and '_'.
  * Referenced values and the text of the conditional forms are expanded
  * recursively; an undefined name expands to nothing.
  *
  * Errors (return -1, *err allocated): a loop ("$a -> $b -> $a"),
  * nesting deeper than CFG_EXPAND_MAX_DEPTH, a missing closing brace or
- * parenthesis, a bad name inside ${...}, and operators of newer Postfix
- * releases that are not implemented (${{a} == {b}?...}). */
+ * parenthesis, a '$' followed by no name (as in Postfix; "$$" is the
+ * literal), a bad name inside ${...}, a bad operator or level. */
 #ifndef POSTERN_CONFIG_CONFIG_EXPAND_H
 #define POSTERN_CONFIG_CONFIG_EXPAND_H
 

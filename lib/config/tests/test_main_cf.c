@@ -125,25 +125,48 @@ static void test_conditional_forms(void **state)
          "a = ${set?yes}|${set:no}|${empty?yes}|${empty:no}|${undef:u}|${undef?u}\n"
          "b = ${set?{one}:{two}}|${empty?{one}:{two}}|${set ? {sp} : {ace}}\n"
          "c = ${set:{p}}${empty:{q}}\n"
-         "d = $(set) ${set} $set $$set $$ cost 5$ and $ alone\n"
+         "d = $(set) ${set} $set $$set $$ cost 5$$\n"
          "e = ${set?${set}-$set}\n"
          "f = ${set?a:b}\n"
          "g = ${set?{a}}\n");
     assert_string_equal(get("a"), "yes|||no|u|");
     assert_string_equal(get("b"), "one|two|sp");
     assert_string_equal(get("c"), "q");
-    assert_string_equal(get("d"), "x x x $set $ cost 5$ and $ alone");
+    assert_string_equal(get("d"), "x x x $set $ cost 5$");
     assert_string_equal(get("e"), "x-x");
     assert_string_equal(get("f"), "a:b");
     assert_string_equal(get("g"), "a");
     assert_null(get("undef"));
 }
 
+/* Results checked against Postfix 3.7's postconf -x. */
+static void test_comparisons(void **state)
+{
+    (void) state;
+    load("mail_name = Postfix\n"
+         "a = ${{x} == {x} ? {eq} : {ne}}|${{x} != {y} ? {ne}}|${{10} < {9} ? {lt} : {ge}}"
+         "|${{3.6} <level {3.10} ? {lvl} : {nolvl}}|${{ 2 } >= {2}?{ge}:{lt}}\n"
+         "b = ${{abc} < {abd} ? {x} : {y}}|${{1} <=level {1.0} ? {a} : {b}}|${{a}=={a}?yes:no}\n"
+         "c = [${{a} == {a}}] [${{a} == {b}}] [${{2} < {10} ? {num} : {str}}]"
+         " [${{02} == {2} ? {numeq} : {streq}}]\n"
+         "d = [${{$mail_name} == {Postfix} ? {pf}}] [${{1} <level {2} ? {x}:{y}}]"
+         " [${{3.6.1} >level {3.6} ? {gt}:{le}}] [${{x} == {x} ? {a} : {b} }]\n"
+         "e = ${{99999999999999999999} > {9} ? {big}}${{x} > {y} ? {no} : {yes}}\n");
+    assert_string_equal(get("a"), "eq|ne|ge|lvl|lt");
+    assert_string_equal(get("b"), "x|a|yes:no");
+    assert_string_equal(get("c"), "[true] [] [num] [numeq]");
+    assert_string_equal(get("d"), "[pf] [x] [gt] [a]");
+    assert_string_equal(get("e"), "bigyes");
+}
+
 static void test_expansion_errors(void **state)
 {
     static const char *const bad[] = {
         "x = ${set\n", "x = $(set\n", "x = ${}\n", "x = ${a b}\n", "x = ${a?{b}c}\n",
-        "x = ${a?{b}:c}\n", "x = ${a?{b}:{c}d}\n", "x = ${{$a} == {b}?{c}}\n",
+        "x = ${a?{b}:c}\n", "x = ${a?{b}:{c}d}\n", "x = ${{a} === {b}?{c}}\n",
+        "x = ${{a} <level {b} ? {c}}\n", "x = ${{1.2.3.4} <level {1} ? {c}}\n",
+        "x = ${{a} == b}\n", "x = ${{a} == {b} x}\n", "x = ${{a} == {b} ? {c} : d}\n",
+        "x = ${{a}\n", "x = cost 5$ more\n", "x = end$\n", "x = $-x\n",
         "x = ${a?{b}\n",
     };
 
@@ -232,7 +255,7 @@ static void test_malformed_lines_are_warnings(void **state)
     assert_non_null(strstr(warnings.data, "main.cf, line 1: line starts with white space"));
     /* strict mode: an error, and the old configuration stays */
     assert_int_equal(config_load_text("x = z\nbroken\n", 14, "main.cf", CONFIG_STRICT, &err), -1);
-    assert_string_equal(err, "main.cf, line 2: missing '=' after parameter name");
+    assert_string_equal(err, "main.cf, line 2: missing '=' after parameter name: \"broken\"");
     xfree(err);
     assert_string_equal(get("x"), "y");
 }
@@ -445,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup(test_basic_syntax, setup),
         cmocka_unit_test_setup(test_defaults_and_computed, setup),
         cmocka_unit_test_setup(test_conditional_forms, setup),
+        cmocka_unit_test_setup(test_comparisons, setup),
         cmocka_unit_test_setup(test_expansion_errors, setup),
         cmocka_unit_test_setup(test_loops, setup),
         cmocka_unit_test_setup(test_deep_chain_and_nesting, setup),

@@ -1,10 +1,178 @@
 #!/usr/bin/env bash
-# start.sh - build Postern and start a development instance.
-# The mail path (master and the daemons) is not built yet; for now this
-# builds everything into build/bin/ and says so.
+# start.sh - build Postern and start a development instance under ./run/.
+#
+# Installs the Debian packages (scripts/deps.sh), builds into build/, writes
+# the instance's configuration (run/conf, derived from conf/), runs
+# "postern check" and "postern start", waits until the SMTP port answers
+# (when smtpd is built) and prints how to send a message and where it lands.
+# Running it again keeps the instance's files and restarts nothing: a
+# running instance is told to reload its configuration. scripts/stop.sh
+# stops it. docs/INSTANCE.md describes the instance.
+#
+# Environment: POSTERN_SMTP_PORT (default 2525), POSTERN_NO_BUILD=1 (use the
+# existing build/, do not run deps.sh or cmake). Fails (exit 1) with a
+# message when the build, the check or the start fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc 2>/dev/null || echo 2)"
-echo "start.sh: built into build/bin/; the master and mail daemons are not implemented yet, so no instance was started."
+top=$(pwd)
+run="$top/run"
+bin="$top/build/bin"
+conf="$run/conf"
+port="${POSTERN_SMTP_PORT:-2525}"
+domain="dev.postern.test"
+
+say() { printf 'start.sh: %s\n' "$*"; }
+die() { printf 'start.sh: %s\n' "$*" >&2; exit 1; }
+
+case "$port" in ''|*[!0-9]*) die "POSTERN_SMTP_PORT must be a port number, not '$port'";; esac
+
+if [ "${POSTERN_NO_BUILD:-0}" != 1 ]; then
+  ./scripts/deps.sh
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j"$(nproc 2>/dev/null || echo 2)"
+fi
+for p in master postern postconf postalias qmgr local; do
+  [ -x "$bin/$p" ] || die "build/bin/$p is missing; the build did not finish"
+done
+have() { [ -x "$bin/$1" ]; }
+
+# Who runs the instance. As root: the postern system user and the postdrop
+# group (created when missing), mail delivered as each recipient; as an
+# ordinary user: everything runs as that user.
+if [ "$(id -u)" -eq 0 ]; then
+  if ! getent group postdrop >/dev/null; then
+    groupadd --system postdrop
+    say "created the system group postdrop"
+  fi
+  if ! getent passwd postern >/dev/null; then
+    useradd --system --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin --user-group postern
+    say "created the system user postern"
+  fi
+  mail_owner=postern
+  setgid_group=postdrop
+  default_privs=nobody
+  owner_user=root
+else
+  mail_owner=$(id -un)
+  setgid_group=$(id -gn)
+  default_privs=$mail_owner
+  owner_user=$mail_owner
+fi
+
+# The instance's files.
+mkdir -p "$conf" "$run/queue" "$run/data" "$run/mail"
+chmod 0755 "$run" "$conf" "$run/queue"
+if [ "$(id -u)" -eq 0 ]; then
+  chown "$mail_owner:$mail_owner" "$run/data"
+  chmod 1777 "$run/mail"     # each recipient creates its own Maildir, as /tmp
+fi
+[ -f "$conf/master.cf" ] || cp conf/master.cf "$conf/master.cf"
+[ -f "$conf/main.cf" ] || cp conf/main.cf "$conf/main.cf"
+if [ ! -f "$conf/aliases" ]; then
+  cp conf/aliases "$conf/aliases"
+  {
+    echo
+    echo "# Development instance (scripts/start.sh): root's mail and the sample"
+    echo "# user's go to the Maildirs under $run/mail."
+    echo "root: $owner_user"
+    echo "sample: $run/mail/sample/"
+  } >>"$conf/aliases"
+fi
+if [ "$owner_user" = root ]; then
+  sed -i '/^root: root$/d' "$conf/aliases"
+fi
+
+# The SMTP listener: Postfix's "smtp inet" line, moved to 127.0.0.1:PORT
+# (also when a previous run used another port).
+sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)([[:space:]]+inet[[:space:]])/127.0.0.1:$port\2/" "$conf/master.cf"
+# pickup and local connect to private/cleanup (docs/CLEANUP.md), while
+# Postfix's master.cf (and conf/master.cf) makes cleanup public: keep the
+# socket where its clients look for it.
+sed -i -E 's/^(cleanup[[:space:]]+unix[[:space:]]+)n([[:space:]])/\1-\2/' "$conf/master.cf"
+
+"$bin/postconf" -c "$conf" -e \
+  "queue_directory=$run/queue" \
+  "data_directory=$run/data" \
+  "daemon_directory=$bin" \
+  "command_directory=$bin" \
+  "maillog_file=$run/maillog" \
+  "maillog_file_prefixes=/var, /dev/stdout, $run" \
+  "mail_owner=$mail_owner" \
+  "setgid_group=$setgid_group" \
+  "default_privs=$default_privs" \
+  "inet_interfaces=127.0.0.1" \
+  "inet_protocols=ipv4" \
+  "mydestination=\$myhostname, localhost, $domain" \
+  "home_mailbox=" \
+  "mail_spool_directory=$run/mail/" \
+  "recipient_delimiter=+" \
+  "alias_maps=hash:$conf/aliases" \
+  "alias_database=hash:$conf/aliases"
+"$bin/postalias" -c "$conf" "$conf/aliases"
+
+if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null \
+   && ! runuser -u "$mail_owner" -- test -r "$conf/main.cf"; then
+  die "the user $mail_owner cannot reach $conf (a parent directory is not searchable); put the checkout where other users can read it"
+fi
+
+export MAIL_CONFIG="$conf"
+if "$bin/postern" -c "$conf" status >/dev/null 2>&1; then
+  "$bin/postern" -c "$conf" reload
+  say "the instance was already running; it reloaded its configuration (./scripts/stop.sh && ./scripts/start.sh restarts it)"
+else
+  "$bin/postern" -c "$conf" check || die "postern check failed (see above and $run/maillog)"
+  # start repeats check's warnings: show its output only when it fails
+  if ! "$bin/postern" -c "$conf" start >"$run/start.out" 2>&1; then
+    cat "$run/start.out" >&2
+    die "postern start failed (see $run/maillog)"
+  fi
+  say "started the Postern mail system ($("$bin/postern" -c "$conf" status 2>&1 | tail -1))"
+fi
+
+smtp_ok=0
+if have smtpd; then
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then smtp_ok=1; break; fi
+    sleep 0.1
+  done
+  [ "$smtp_ok" = 1 ] || die "nothing answers on 127.0.0.1:$port (see $run/maillog)"
+fi
+
+sendmail_ok=0
+if have sendmail && have pickup && have cleanup; then sendmail_ok=1; fi
+me=$owner_user
+
+cat <<EOF
+
+Postern development instance: configuration $conf, queue $run/queue,
+log $run/maillog. Local domains: $("$bin/postconf" -c "$conf" -xh mydestination).
+Every local user's mail lands in the Maildir $run/mail/USER/ (new/ holds
+new messages); the alias "sample" delivers to $run/mail/sample/,
+"root" and "postmaster" to $me's Maildir.
+
+EOF
+if [ "$smtp_ok" = 1 ]; then
+  cat <<EOF
+SMTP on 127.0.0.1:$port:
+  swaks --server 127.0.0.1:$port --to sample@$domain --from you@example.org
+    (swaks: ./scripts/deps.sh swaks)
+EOF
+else
+  echo "SMTP: not available yet (smtpd is not in this checkout's build); nothing listens on 127.0.0.1:$port."
+fi
+if [ "$sendmail_ok" = 1 ]; then
+  cat <<EOF
+sendmail (maildrop -> pickup -> cleanup -> qmgr -> local):
+  printf 'Subject: hello\n\nfirst message\n' | build/bin/sendmail -C $conf sample@$domain
+  printf 'To: $me@localhost\nSubject: hi\n\nbody\n' | build/bin/sendmail -C $conf -t
+Then: ls $run/mail/sample/new/   and   tail $run/maillog
+Queue: build/bin/postqueue -c $conf -p
+EOF
+else
+  missing=""
+  for p in sendmail pickup cleanup; do have "$p" || missing="$missing $p"; done
+  echo "sendmail: not available yet (missing in the build:$missing); no message can be submitted."
+  echo "What runs: master, qmgr and local (postern -c $conf status; tail $run/maillog)."
+fi
+echo "Stop: ./scripts/stop.sh"

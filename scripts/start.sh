@@ -70,17 +70,17 @@ fi
 [ -f "$conf/master.cf" ] || cp conf/master.cf "$conf/master.cf"
 [ -f "$conf/main.cf" ] || cp conf/main.cf "$conf/main.cf"
 if [ ! -f "$conf/aliases" ]; then
-  cp conf/aliases "$conf/aliases"
+  # local uses the alias table once per recipient (docs/LOCAL.md), so
+  # "postmaster: root" would not reach a "root:" alias: the stock entries
+  # naming root or postmaster name the instance's owner directly.
+  sed -E "s/^([^#][^:]*:[[:space:]]*)(root|postmaster)[[:space:]]*$/\1$owner_user/" conf/aliases >"$conf/aliases"
   {
     echo
-    echo "# Development instance (scripts/start.sh): root's mail and the sample"
-    echo "# user's go to the Maildirs under $run/mail."
-    echo "root: $owner_user"
+    echo "# Development instance (scripts/start.sh): the sample user's mail"
+    echo "# goes to a Maildir under $run/mail."
+    [ "$owner_user" = root ] || echo "root: $owner_user"
     echo "sample: $run/mail/sample/"
   } >>"$conf/aliases"
-fi
-if [ "$owner_user" = root ]; then
-  sed -i '/^root: root$/d' "$conf/aliases"
 fi
 
 # The SMTP listener: Postfix's "smtp inet" line, moved to 127.0.0.1:PORT

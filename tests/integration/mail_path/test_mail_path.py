@@ -6,9 +6,9 @@ Checks: sendmail with recipients and sendmail -t deliver into a local
 user's Maildir with the exact body and the added headers (Return-Path,
 X-Original-To, Delivered-To, Message-Id, Date, From) and the log lines of
 each step; -i and the lone-dot rule; Bcc removed; aliases from a
-postalias'd file and user+tag; an unknown user bounces (5.1.1) with a
+postalias'd file, sendmail -bi, and user+tag; an unknown user bounces (5.1.1) with a
 DSN to the sender; a remote recipient is deferred and shown by postqueue
--p and -j; postsuper -h/-H/-d (when postsuper is built); master restarts
+-p, -j and sendmail -bp; postsuper -h/-H/-d (when postsuper is built); master restarts
 a killed qmgr and mail still flows; SIGHUP makes a new mydestination
 local; pflogsumm (when installed) counts the log's received, delivered,
 deferred and bounced messages.
@@ -125,6 +125,12 @@ def test_aliases_and_tags(inst):
     inst.send(["team+x@example.test"], b"Subject: team-tag\n\nalias with tag\n")
     got = wait_subject(inst, "team-tag")
     check(len(got) == 1, "team+x: the alias without its extension is used")
+    with open(os.path.join(inst.conf, "aliases"), "a") as f:
+        f.write("late: sample\n")
+    inst.send(["-bi"], b"")
+    table = "hash:" + os.path.join(inst.conf, "aliases")
+    query = inst.run("postalias", "-c", inst.conf, "-q", "late", table, check=False)
+    check(query.stdout == b"sample\n", "sendmail -bi rebuilt the aliases table")
 
 
 def test_unknown_user_bounces(inst):
@@ -166,6 +172,8 @@ def test_deferred_and_queue_tools(inst):
           "postqueue -p: the recipient, indented")
     check(re.search(r"^-- \d+ Kbytes in 1 Request\.$", out, re.M) is not None,
           "postqueue -p: the summary line")
+    check(inst.send(["-bp"], b"").stdout.decode(errors="replace") == out,
+          "sendmail -bp prints what postqueue -p prints")
     entries = [json.loads(line) for line in postqueue(inst, "-j").splitlines() if line.strip()]
     check(len(entries) == 1 and entries[0].get("queue_id") == qid
           and entries[0].get("queue_name") == "deferred"

@@ -156,9 +156,9 @@ def main():
               % (kills["cleanup"], kills["qmgr"], kills["local"]))
         print("durability: delivered %d distinct, %d duplicates, %d lost, %d delivered without acceptance"
               % (sum(1 for s in got if s.startswith("dur-")), duplicates, len(lost), unexpected))
-        print("durability: files in corrupt/: %d, still queued: %d"
-              % (len(inst.queue_files("corrupt")),
-                 sum(len(inst.queue_files(q)) for q in ("maildrop", "incoming", "active", "deferred"))))
+        queued = {q: len(inst.queue_files(q))
+                  for q in ("maildrop", "incoming", "active", "deferred", "corrupt")}
+        print("durability: queue files left (duplicates still to come, or corrupt): %s" % queued)
         failed = False
         if lost:
             print("FAIL lost: %s" % lost[:20])

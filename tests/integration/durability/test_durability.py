@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Durability: while clients submit N messages with the build's sendmail,
-kill -9 cleanup, qmgr and local (children of this test's own master,
-found through /proc) at random moments; afterwards every submission that
-sendmail acknowledged (exit 0) must be in the recipient's Maildir.
+"""Durability: while 4 clients submit N messages (over SMTP when smtpd is
+built, else with the build's sendmail), kill -9 cleanup, qmgr and local
+(children of this test's own master, found through /proc) at random
+moments; afterwards every submission that was acknowledged (250 after
+DATA, or sendmail exit 0) must be in the recipient's Maildir.
 Duplicates are allowed and counted, losses are not. Prints the counts.
 
 N: POSTERN_DURABILITY_N (default 300). Bounded: sending stops after
@@ -15,6 +16,7 @@ import collections
 import os
 import random
 import signal
+import smtplib
 import socket
 import sys
 import threading
@@ -28,6 +30,7 @@ BIN = os.path.abspath(sys.argv[1])
 N = int(os.environ.get("POSTERN_DURABILITY_N", "300"))
 SEND_SECONDS = float(os.environ.get("POSTERN_DURABILITY_SECONDS", "120"))
 SENDERS = 4
+USE_SMTP = os.access(os.path.join(BIN, "smtpd"), os.X_OK)
 VICTIMS = ("cleanup", "qmgr", "local")
 
 
@@ -82,17 +85,31 @@ class Sender:
                 return
             subject = "dur-%d" % i
             body = ("Subject: %s\n\nmessage %d\n%s\n" % (subject, i, "x" * 200)).encode()
-            proc = self.inst.send([self.inst.user + "@localhost"], body, check=False)
+            ok = self.submit_smtp(body) if USE_SMTP else self.submit_sendmail(body)
             with self.lock:
-                if proc.returncode == 0:
+                if ok:
                     self.accepted.add(subject)
                 else:
                     self.refused += 1
 
+    def submit_sendmail(self, body):
+        """True when sendmail exited 0."""
+        return self.inst.send([self.inst.user + "@localhost"], body, check=False).returncode == 0
+
+    def submit_smtp(self, body):
+        """True when the end of DATA got 250."""
+        try:
+            with smtplib.SMTP("127.0.0.1", self.inst.port("smtp"), timeout=30) as s:
+                s.sendmail("sender@example.org", [self.inst.user + "@localhost"],
+                           body.replace(b"\n", b"\r\n"))
+                return True
+        except (smtplib.SMTPException, OSError):
+            return False
+
 
 def killer(inst, done, kills, rng):
     while not done.is_set():
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.02, 0.3))
         victim = rng.choice(VICTIMS)
         pids = children(inst.master.pid, victim)
         if not pids:
@@ -150,8 +167,10 @@ def main():
         lost = sorted(s for s in sender.accepted if got[s] == 0)
         duplicates = sum(c - 1 for s, c in got.items() if s.startswith("dur-") and c > 1)
         unexpected = sum(1 for s in got if s.startswith("dur-") and s not in sender.accepted)
-        print("durability: seed %d, %d submitted in %.1fs, %d accepted (sendmail exit 0), %d refused"
-              % (seed, sender.next, send_time, len(sender.accepted), sender.refused))
+        print("durability: seed %d, %d submitted %s in %.1fs, %d accepted (%s), %d refused"
+              % (seed, sender.next, "over SMTP" if USE_SMTP else "with sendmail", send_time,
+                 len(sender.accepted), "250 after DATA" if USE_SMTP else "sendmail exit 0",
+                 sender.refused))
         print("durability: kill -9: cleanup %d, qmgr %d, local %d"
               % (kills["cleanup"], kills["qmgr"], kills["local"]))
         print("durability: delivered %d distinct, %d duplicates, %d lost, %d delivered without acceptance"
@@ -159,6 +178,10 @@ def main():
         queued = {q: len(inst.queue_files(q))
                   for q in ("maildrop", "incoming", "active", "deferred", "corrupt")}
         print("durability: queue files left (duplicates still to come, or corrupt): %s" % queued)
+        left = [os.path.relpath(p, inst.queue) for q in ("incoming", "active", "deferred", "corrupt")
+                for p in inst.queue_files(q)]
+        if left:
+            print("durability: left: %s" % left[:10])
         failed = False
         if lost:
             print("FAIL lost: %s" % lost[:20])

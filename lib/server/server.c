@@ -131,9 +131,11 @@ int server_main(int argc, char **argv, const struct server_callbacks *cb)
     if (server_args_parse(argc, argv, &args, &err) < 0)
         msg_fatal("%s", err);
     msg_verbose += args.verbose;
-    if ((cb->kind == SERVER_SINGLE && cb->service == NULL)
+    if ((cb->kind != SERVER_TRIGGER && cb->service == NULL)
         || (cb->kind != SERVER_SINGLE && cb->trigger == NULL))
         msg_panic("server_main: no service callback for this server kind");
+    if (args.stand_alone && cb->kind == SERVER_EVENT)
+        msg_fatal("stand-alone mode (-S) is not available for this service");
     load_configuration(&args);
     open_log(&args);
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
@@ -150,6 +152,8 @@ int server_main(int argc, char **argv, const struct server_callbacks *cb)
         cb->post_init(&s.ctx);
     if (args.stand_alone)
         server_serve_stdin(&s);
+    else if (cb->kind == SERVER_EVENT)
+        server_serve_events(&s);
     else
         server_serve(&s);
     if (cb->pre_exit)

@@ -71,7 +71,7 @@ struct server_callbacks {
     /* After chroot and privilege drop, before the first client. */
     void (*post_init)(const struct server_context *ctx);
     /* SERVER_SINGLE: one client. The skeleton closes fd afterwards (dup it
-     * to keep it). */
+     * to keep it). SERVER_EVENT: a new client; must not block. */
     void (*service)(int fd, const struct server_context *ctx);
     /* SERVER_TRIGGER: the bytes of one wake-up request (at most 1024). */
     void (*trigger)(const char *data, size_t len,
@@ -89,6 +89,10 @@ struct server_callbacks {
 
 /* Runs the daemon; returns the exit status for main() to return. */
 int server_main(int argc, char **argv, const struct server_callbacks *cb);
+
+/* SERVER_EVENT: the client on fd is done; removes its event callbacks and
+ * closes it. The process retires, when due, once its last client is gone. */
+void server_disconnect(int fd);
 
 /* Asks the skeleton to exit after the current client (e.g. a lookup table
  * changed on disk). Safe to call from the service callback. */

@@ -29,5 +29,16 @@ void server_serve_events(struct server_state *s);
 size_t server_read_trigger(int fd, char *buf, size_t size);
 /* Stand-alone: one client on stdin/stdout. */
 void server_serve_stdin(struct server_state *s);
+/* SERVER_EVENT: many clients at once (server_event.c). */
+void server_serve_events(struct server_state *s);
+
+/* Shared by both loops (server_loop.c). */
+void server_report(struct server_state *s, int state);     /* busy/idle */
+/* Reads the status channel after poll() said it is ready (revents, or 0
+ * to just try): end of file means master is gone. */
+void server_check_master(struct server_state *s, int revents);
+bool server_master_is_gone(void);
+/* max_use reached, retirement asked, watched file changed, master gone. */
+bool server_time_to_retire(struct server_state *s);
 
 #endif

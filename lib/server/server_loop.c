@@ -29,7 +29,7 @@ static long now_ms(void)
 
 /* The status channel is readable only at end of file (master closed its
  * end: it exited or reloaded). */
-static void check_master(struct server_state *s, int revents)
+void server_check_master(struct server_state *s, int revents)
 {
     char byte;
     ssize_t n;
@@ -43,15 +43,20 @@ static void check_master(struct server_state *s, int revents)
         master_gone = true;
 }
 
+bool server_master_is_gone(void)
+{
+    return master_gone;
+}
+
 static void poll_master_now(struct server_state *s)
 {
     struct pollfd p = {s->status_fd, POLLIN, 0};
 
     if (s->status_fd >= 0 && poll(&p, 1, 0) > 0)
-        check_master(s, p.revents);
+        server_check_master(s, p.revents);
 }
 
-static void report(struct server_state *s, int state)
+void server_report(struct server_state *s, int state)
 {
     if (s->status_fd < 0 || master_gone)
         return;
@@ -98,7 +103,7 @@ static int wait_for_client(struct server_state *s)
         if (ready < 0)
             msg_fatal("poll: %m");
         if (s->status_fd >= 0 && pfd[n - 1].revents)
-            check_master(s, pfd[n - 1].revents);
+            server_check_master(s, pfd[n - 1].revents);
         if (master_gone) {
             if (msg_verbose)
                 msg_info("master disconnect -- exiting");
@@ -148,7 +153,7 @@ static void handle_client(struct server_state *s, int fd)
 
 static void serve_one(struct server_state *s, int fd)
 {
-    report(s, SERVER_STATUS_BUSY);
+    server_report(s, SERVER_STATUS_BUSY);
     if (s->daemon_timeout > 0)
         alarm((unsigned) s->daemon_timeout);
     handle_client(s, fd);
@@ -156,10 +161,10 @@ static void serve_one(struct server_state *s, int fd)
     if (close(fd) < 0 && errno != EINTR)
         msg_warn("close client socket: %m");
     s->use_count++;
-    report(s, SERVER_STATUS_IDLE);
+    server_report(s, SERVER_STATUS_IDLE);
 }
 
-static bool time_to_retire(struct server_state *s)
+bool server_time_to_retire(struct server_state *s)
 {
     if (s->max_use > 0 && !s->cb->no_idle_exit && s->use_count >= s->max_use) {
         if (msg_verbose)
@@ -197,7 +202,7 @@ void server_serve(struct server_state *s)
             continue;
         }
         serve_one(s, fd);
-        if (time_to_retire(s))
+        if (server_time_to_retire(s))
             return;
     }
 }

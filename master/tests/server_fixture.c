@@ -5,8 +5,10 @@
  * served it and hold a child busy. Started with the argument "trigger"
  * (after the flags) it is a trigger server that logs each request as
  * "trigger: TEXT", and runs a loop callback every 300 ms, logging
- * "loop: N" for its first three calls. With "fail" it exits with status 1 in post_init, to
+ * "loop: N" for its first three calls. With "event" it is an event
+ * server: one process answers many clients at once. With "fail" it exits with status 1 in post_init, to
  * exercise master's throttling. Never installed. */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "server/server.h"
+#include "util/events.h"
 #include "util/msg.h"
 
 #define IDLE_MS 30000
@@ -26,9 +29,10 @@ static bool has_arg(int argc, char **argv, const char *word)
     return false;
 }
 
-static void answer(int fd, const char *line, const struct server_context *ctx)
+static void answer(int fd, const char *line, const void *context)
 {
     char out[1200];
+    const struct server_context *ctx = context;
     const char *imported = getenv("POSTERN_TEST_IMPORTED");
     const char *secret = getenv("POSTERN_TEST_SECRET");
     int n = snprintf(out, sizeof(out), "pid=%ld uid=%ld gid=%ld service=%s "
@@ -63,6 +67,30 @@ static void serve(int fd, const struct server_context *ctx)
     }
 }
 
+/* Event mode: every read is answered as one line; end of file ends the
+ * client. Many clients share one process. */
+static void on_event_client(int fd, void *ctx)
+{
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {
+        server_disconnect(fd);
+        return;
+    }
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    buf[n] = '\0';
+    answer(fd, buf, ctx);
+}
+
+static void serve_event(int fd, const struct server_context *ctx)
+{
+    event_read(fd, on_event_client, (void *) ctx);
+}
+
 static void trigger(const char *data, size_t len, const struct server_context *ctx)
 {
     (void) ctx;
@@ -92,6 +120,10 @@ int main(int argc, char **argv)
 
     cb.kind = has_arg(argc, argv, "trigger") ? SERVER_TRIGGER : SERVER_SINGLE;
     cb.service = serve;
+    if (has_arg(argc, argv, "event")) {
+        cb.kind = SERVER_EVENT;
+        cb.service = serve_event;
+    }
     cb.trigger = trigger;
     if (cb.kind == SERVER_TRIGGER)
         cb.loop = loop;

@@ -114,6 +114,7 @@ echo      unix  -       -       y       -       1       server_fixture
 tick      unix  -       -       n       1       1       server_fixture
   -o syslog_name=postern/$service_name trigger
 bad       unix  -       -       n       -       1       server_fixture fail
+multi     unix  -       -       n       -       1       server_fixture event
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 {extra}""")
 
@@ -211,6 +212,26 @@ def test_serving(inst):
               "unix service answers (chroot when root)")
         if r:
             inst.seen_pids.add(int(r["pid"]))
+
+
+def test_event_server(inst):
+    path = os.path.join(inst.queue, "private", "multi")
+    socks = [connect_unix(path) for _ in range(3)]
+    try:
+        replies = [ask(s, f"client {i}") for i, s in enumerate(socks)]
+        ok = all(r is not None and r["line"] == f"client {i}" for i, r in enumerate(replies))
+        check(ok, "event server: three concurrent clients answered (maxproc 1)")
+        if not ok:
+            return
+        pids = {r["pid"] for r in replies}
+        check(len(pids) == 1, "event server: one process serves them all")
+        inst.seen_pids.update(int(p) for p in pids)
+        socks[0].close()
+        r = ask(socks[2], "still there")
+        check(r is not None and r["pid"] in pids, "event server: others go on after one leaves")
+    finally:
+        for s in socks:
+            s.close()
 
 
 def test_kill_restart(inst):
@@ -459,7 +480,7 @@ def main():
         if not check(inst.start_master(), "master starts (daemon started logged)"):
             print(inst.log_text())
             return 1
-        for test in (test_serving, test_stand_alone, test_unsupported, test_kill_restart, test_maxproc,
+        for test in (test_serving, test_stand_alone, test_event_server, test_unsupported, test_kill_restart, test_maxproc,
                      test_wakeup, test_throttle, test_second_master, test_reload, test_bad_reload,
                      test_sigterm, test_clean_exits, test_postern_start_stop):
             try:

@@ -118,6 +118,20 @@ static void fill_context(struct server_state *s, const struct server_args *a)
     s->daemon_timeout = cfg_time("daemon_timeout");
 }
 
+/* SINGLE needs service, TRIGGER needs trigger, EVENT exactly one. */
+static bool callbacks_fit_kind(const struct server_callbacks *cb)
+{
+    switch (cb->kind) {
+    case SERVER_SINGLE:
+        return cb->service != NULL;
+    case SERVER_TRIGGER:
+        return cb->trigger != NULL;
+    case SERVER_EVENT:
+        return (cb->service != NULL) != (cb->trigger != NULL);
+    }
+    return false;
+}
+
 int server_main(int argc, char **argv, const struct server_callbacks *cb)
 {
     struct server_state s;
@@ -131,9 +145,8 @@ int server_main(int argc, char **argv, const struct server_callbacks *cb)
     if (server_args_parse(argc, argv, &args, &err) < 0)
         msg_fatal("%s", err);
     msg_verbose += args.verbose;
-    if ((cb->kind != SERVER_TRIGGER && cb->service == NULL)
-        || (cb->kind != SERVER_SINGLE && cb->trigger == NULL))
-        msg_panic("server_main: no service callback for this server kind");
+    if (!callbacks_fit_kind(cb))
+        msg_panic("server_main: callbacks do not fit the server kind");
     if (args.stand_alone && cb->kind == SERVER_EVENT)
         msg_fatal("stand-alone mode (-S) is not available for this service");
     load_configuration(&args);

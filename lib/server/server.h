@@ -49,10 +49,14 @@
 typedef enum {
     SERVER_SINGLE,  /* one client connection at a time: cb->service(fd) */
     SERVER_TRIGGER, /* short wake-up requests: cb->trigger(data, len) */
-    SERVER_EVENT,   /* like SERVER_TRIGGER, but the skeleton runs the event
-                     * loop of util/events.h: the daemon may register its
-                     * own descriptors and timers (qmgr) and is never
-                     * blocked waiting for the next wake-up */
+    SERVER_EVENT,   /* the skeleton runs the event loop of util/events.h:
+                     * the daemon may register its own descriptors and
+                     * timers and is never blocked waiting for a client.
+                     * With cb->trigger: wake-up requests (qmgr). With
+                     * cb->service: many clients at once; service(fd) gets
+                     * a non-blocking client, registers it and must not
+                     * block; server_disconnect(fd) ends the client. Set
+                     * exactly one of the two. */
 } server_kind_t;
 
 struct server_context {
@@ -73,7 +77,8 @@ struct server_callbacks {
     /* SERVER_SINGLE: one client. The skeleton closes fd afterwards (dup it
      * to keep it). SERVER_EVENT: a new client; must not block. */
     void (*service)(int fd, const struct server_context *ctx);
-    /* SERVER_TRIGGER: the bytes of one wake-up request (at most 1024). */
+    /* SERVER_TRIGGER (and SERVER_EVENT without service): the bytes of
+     * one wake-up request (at most 1024). */
     void (*trigger)(const char *data, size_t len,
                     const struct server_context *ctx);
     /* Called before every wait for a client (after each client, wake-up

@@ -22,14 +22,13 @@ struct server_state {
 /* Serves until it is time to exit (max_use, max_idle, master gone,
  * retirement). */
 void server_serve(struct server_state *s);
-/* SERVER_EVENT: serves wake-up requests from the event loop. */
-void server_serve_events(struct server_state *s);
 /* Reads one wake-up request (until end of file, a full buffer or a
  * bounded wait); returns its length. */
 size_t server_read_trigger(int fd, char *buf, size_t size);
 /* Stand-alone: one client on stdin/stdout. */
 void server_serve_stdin(struct server_state *s);
-/* SERVER_EVENT: many clients at once (server_event.c). */
+/* SERVER_EVENT: the event loop, wake-up requests or many clients at once
+ * (server_events.c). */
 void server_serve_events(struct server_state *s);
 
 /* Shared by both loops (server_loop.c). */

@@ -183,10 +183,6 @@ bool server_time_to_retire(struct server_state *s)
 
 void server_serve(struct server_state *s)
 {
-    if (s->cb->kind == SERVER_EVENT) {
-        server_serve_events(s);
-        return;
-    }
     for (;;) {
         int which = wait_for_client(s);
         int fd;

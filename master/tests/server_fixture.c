@@ -118,15 +118,17 @@ int main(int argc, char **argv)
 {
     struct server_callbacks cb = {0};
 
-    cb.kind = has_arg(argc, argv, "trigger") ? SERVER_TRIGGER : SERVER_SINGLE;
-    cb.service = serve;
-    if (has_arg(argc, argv, "event")) {
+    if (has_arg(argc, argv, "trigger")) {
+        cb.kind = SERVER_TRIGGER;
+        cb.trigger = trigger;
+        cb.loop = loop;
+    } else if (has_arg(argc, argv, "event")) {
         cb.kind = SERVER_EVENT;
         cb.service = serve_event;
+    } else {
+        cb.kind = SERVER_SINGLE;
+        cb.service = serve;
     }
-    cb.trigger = trigger;
-    if (cb.kind == SERVER_TRIGGER)
-        cb.loop = loop;
     if (has_arg(argc, argv, "fail"))
         cb.post_init = fail_at_start;
     return server_main(argc, argv, &cb);

@@ -152,9 +152,12 @@ def main():
             t.start()
         for t in threads:
             t.join()
+        send_time = time.monotonic() - started
+        # Keep killing while the queue drains until each daemon was killed
+        # a few times (bounded: 20 s more).
+        wait_for(lambda: all(kills[v] >= 3 for v in VICTIMS), 20, step=0.2)
         done.set()
         kill_thread.join()
-        send_time = time.monotonic() - started
 
         def all_there():
             wake(inst, "pickup")
@@ -171,7 +174,7 @@ def main():
               % (seed, sender.next, "over SMTP" if USE_SMTP else "with sendmail", send_time,
                  len(sender.accepted), "250 after DATA" if USE_SMTP else "sendmail exit 0",
                  sender.refused))
-        print("durability: kill -9: cleanup %d, qmgr %d, local %d"
+        print("durability: kill -9 (while sending and draining): cleanup %d, qmgr %d, local %d"
               % (kills["cleanup"], kills["qmgr"], kills["local"]))
         print("durability: delivered %d distinct, %d duplicates, %d lost, %d delivered without acceptance"
               % (sum(1 for s in got if s.startswith("dur-")), duplicates, len(lost), unexpected))

@@ -55,12 +55,13 @@ void policy_decision_dispose(policy_decision_t *d)
     for (size_t i = 0; i < d->prepend_count; i++)
         xfree(d->prepend[i]);
     xfree(d->prepend);
-    policy_decision_init(d);
+    memset(d, 0, sizeof(*d));
 }
 
 void policy_decision_reset(policy_decision_t *d)
 {
     policy_decision_dispose(d);
+    policy_decision_init(d);
 }
 
 /* --- building ------------------------------------------------------------ */

@@ -83,7 +83,7 @@ typedef struct policy_decision {
 
 void policy_decision_init(policy_decision_t *d);
 void policy_decision_reset(policy_decision_t *d);   /* back to ACCEPT */
-void policy_decision_dispose(policy_decision_t *d);
+void policy_decision_dispose(policy_decision_t *d);  /* frees; init again to reuse */
 
 /* Reads the smtpd_* restriction parameters (see docs/POLICY.md) from the
  * loaded main.cf. resolve is the recipient classifier (from

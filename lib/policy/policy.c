@@ -35,6 +35,7 @@ static const struct {
     {"unknown_virtual_alias_reject_code", offsetof(policy_t, unknown_virtual_alias_reject_code)},
     {"unknown_virtual_mailbox_reject_code", offsetof(policy_t, unknown_virtual_mailbox_reject_code)},
     {"unknown_relay_recipient_reject_code", offsetof(policy_t, unknown_relay_recipient_reject_code)},
+    {"unknown_client_reject_code", offsetof(policy_t, unknown_client_reject_code)},
 };
 
 void policy_decision_init(policy_decision_t *d)
@@ -252,6 +253,7 @@ policy_t *policy_new(const resolve_config_t *resolve, char **err)
           || read_maps(p, "virtual_alias_maps", &p->virtual_alias_maps, err) < 0
           || read_maps(p, "virtual_mailbox_maps", &p->virtual_mailbox_maps, err) < 0
           || read_maps(p, "relay_recipient_maps", &p->relay_recipient_maps, err) < 0
+          || read_maps(p, "smtpd_sender_login_maps", &p->sender_login_maps, err) < 0
           || read_classes(p, &warnings, err) < 0 || read_lists(p, &warnings, err) < 0) ? -1 : 0;
     log_warnings(&warnings);
     buf_dispose(&warnings);
@@ -282,6 +284,7 @@ void policy_free(policy_t *p)
     maps_free(&p->virtual_alias_maps);
     maps_free(&p->virtual_mailbox_maps);
     maps_free(&p->relay_recipient_maps);
+    maps_free(&p->sender_login_maps);
     policy_networks_free(p->mynetworks);
     policy_table_cache_free(p->cache);
     xfree(p->null_access_key);

@@ -27,13 +27,17 @@
 
 typedef struct policy policy_t;
 
-/* What the SMTP engine knows about the session. Strings may be NULL when
+/* What the SMTP engine knows about the session: zero it, then fill what is
+ * known (fields may be added; zero means "no"). Strings may be NULL when
  * not (yet) known. Addresses are as the client wrote them between < and >
  * (quotes kept, "" for the null sender); policy unquotes them itself. */
 typedef struct policy_session {
     const char *client_name;      /* "mail.example.com" or "unknown" */
     const char *client_addr;      /* "192.0.2.1", "2001:db8::1" */
-    bool client_name_verified;    /* forward-confirmed reverse name */
+    bool client_name_verified;    /* client_name is forward-confirmed */
+    const char *reverse_client_name; /* the PTR name even when not
+                                   * confirmed; NULL: use client_name */
+    bool client_name_tempfail;    /* the name lookup failed temporarily */
     const char *helo_name;        /* NULL before HELO/EHLO */
     const char *sender;           /* NULL before MAIL FROM, "" = <> */
     const char *recipient;        /* NULL outside RCPT */

@@ -260,6 +260,8 @@ static policy_list_id_t reply_list_of(restriction_op_t op, policy_list_id_t curr
 {
     switch (op) {
     case R_CHECK_CLIENT_ACCESS:
+    case R_REJECT_UNKNOWN_CLIENT:
+    case R_REJECT_UNKNOWN_REVERSE_CLIENT:
         return POLICY_LIST_CLIENT;
     case R_CHECK_HELO_ACCESS:
     case R_REJECT_INVALID_HELO:
@@ -267,6 +269,10 @@ static policy_list_id_t reply_list_of(restriction_op_t op, policy_list_id_t curr
         return POLICY_LIST_HELO;
     case R_CHECK_SENDER_ACCESS:
     case R_REJECT_NON_FQDN_SENDER:
+    case R_REJECT_SENDER_LOGIN_MISMATCH:
+    case R_REJECT_AUTH_SENDER_LOGIN_MISMATCH:
+    case R_REJECT_KNOWN_SENDER_LOGIN_MISMATCH:
+    case R_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH:
         return POLICY_LIST_SENDER;
     case R_CHECK_RECIPIENT_ACCESS:
     case R_REJECT_NON_FQDN_RECIPIENT:
@@ -340,6 +346,19 @@ static eval_result_t eval_one(eval_ctx_t *c, const restriction_t *r)
     case R_REJECT_UNLISTED_SENDER:
         c->sender_maps_checked = c->s->sender != NULL;
         return policy_check_unlisted(c, c->s->sender, true);
+    case R_REJECT_UNKNOWN_CLIENT:
+    case R_REJECT_UNKNOWN_REVERSE_CLIENT:
+        return policy_check_client_name(c, r->op == R_REJECT_UNKNOWN_REVERSE_CLIENT);
+    case R_PERMIT_INET_INTERFACES:
+        return policy_check_inet_interfaces(c);
+    case R_REJECT_SENDER_LOGIN_MISMATCH:
+        return policy_check_sender_login(c, true, true, false);
+    case R_REJECT_AUTH_SENDER_LOGIN_MISMATCH:
+        return policy_check_sender_login(c, true, false, false);
+    case R_REJECT_KNOWN_SENDER_LOGIN_MISMATCH:
+        return policy_check_sender_login(c, true, true, true);
+    case R_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH:
+        return policy_check_sender_login(c, false, true, false);
     case R_CLASS:
         if (c->depth >= MAX_DEPTH)
             return policy_config_error(c, "restriction classes nested too deeply");

@@ -36,6 +36,13 @@ typedef enum restriction_op {
     R_REJECT_UNAUTH_PIPELINING,
     R_REJECT_UNLISTED_RECIPIENT,
     R_REJECT_UNLISTED_SENDER,
+    R_REJECT_UNKNOWN_CLIENT,
+    R_REJECT_UNKNOWN_REVERSE_CLIENT,
+    R_PERMIT_INET_INTERFACES,
+    R_REJECT_SENDER_LOGIN_MISMATCH,
+    R_REJECT_AUTH_SENDER_LOGIN_MISMATCH,
+    R_REJECT_KNOWN_SENDER_LOGIN_MISMATCH,
+    R_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH,
     R_CLASS,           /* a name from smtpd_restriction_classes */
     R_BROKEN,          /* unknown or malformed: 451 4.3.5 at run time */
 } restriction_op_t;
@@ -89,6 +96,7 @@ struct policy {
     policy_maps_t virtual_alias_maps;
     policy_maps_t virtual_mailbox_maps;
     policy_maps_t relay_recipient_maps;
+    policy_maps_t sender_login_maps;
     struct access_options access_opts;
     char *null_access_key;
     bool delay_reject;
@@ -103,6 +111,7 @@ struct policy {
     int unknown_virtual_alias_reject_code;
     int unknown_virtual_mailbox_reject_code;
     int unknown_relay_recipient_reject_code;
+    int unknown_client_reject_code;
 };
 
 /* --- policy_parse.c ------------------------------------------------------ */
@@ -185,6 +194,17 @@ void policy_log_event(const eval_ctx_t *c, const char *what, const char *text);
 void policy_unquote_address(const char *addr, buf_t *out);
 eval_result_t policy_check_unauth_destination(eval_ctx_t *c, bool defer, bool permit_mode);
 eval_result_t policy_check_unlisted(eval_ctx_t *c, const char *addr, bool sender);
+
+/* Looks the sender up in smtpd_sender_login_maps: 1 with the owners,
+ * 0 none, -1 after answering 451 (*res set). */
+int policy_find_owner(eval_ctx_t *c, const char *sender, buf_t *owners, eval_result_t *res);
+
+/* --- policy_login.c ------------------------------------------------------ */
+
+eval_result_t policy_check_client_name(eval_ctx_t *c, bool reverse);
+eval_result_t policy_check_inet_interfaces(eval_ctx_t *c);
+eval_result_t policy_check_sender_login(eval_ctx_t *c, bool check_authenticated,
+                                        bool check_unauthenticated, bool known_only);
 
 /* --- policy_hostname.c --------------------------------------------------- */
 

@@ -45,6 +45,14 @@ static const struct {
     {"reject_unlisted_recipient", R_REJECT_UNLISTED_RECIPIENT, false},
     {"check_recipient_maps", R_REJECT_UNLISTED_RECIPIENT, false},
     {"reject_unlisted_sender", R_REJECT_UNLISTED_SENDER, false},
+    {"reject_unknown_client_hostname", R_REJECT_UNKNOWN_CLIENT, false},
+    {"reject_unknown_client", R_REJECT_UNKNOWN_CLIENT, false},
+    {"reject_unknown_reverse_client_hostname", R_REJECT_UNKNOWN_REVERSE_CLIENT, false},
+    {"permit_inet_interfaces", R_PERMIT_INET_INTERFACES, false},
+    {"reject_sender_login_mismatch", R_REJECT_SENDER_LOGIN_MISMATCH, false},
+    {"reject_authenticated_sender_login_mismatch", R_REJECT_AUTH_SENDER_LOGIN_MISMATCH, false},
+    {"reject_known_sender_login_mismatch", R_REJECT_KNOWN_SENDER_LOGIN_MISMATCH, false},
+    {"reject_unauthenticated_sender_login_mismatch", R_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH, false},
 };
 
 /* Postfix restrictions Postern does not implement (yet); those marked
@@ -55,9 +63,6 @@ static const struct {
 } absent[] = {
     {"reject_unknown_sender_domain", false},
     {"reject_unknown_recipient_domain", false},
-    {"reject_unknown_client_hostname", false},
-    {"reject_unknown_client", false},
-    {"reject_unknown_reverse_client_hostname", false},
     {"reject_unknown_helo_hostname", false},
     {"reject_unknown_hostname", false},
     {"reject_unverified_sender", false},
@@ -91,13 +96,8 @@ static const struct {
     {"check_sasl_access", true},
     {"permit_tls_clientcerts", false},
     {"permit_tls_all_clientcerts", false},
-    {"reject_sender_login_mismatch", false},
-    {"reject_authenticated_sender_login_mismatch", false},
-    {"reject_known_sender_login_mismatch", false},
-    {"reject_unauthenticated_sender_login_mismatch", false},
     {"reject_unlisted_sender_login_mismatch", false},
     {"permit_mx_backup", false},
-    {"permit_inet_interfaces", false},
     {"reject_plaintext_session", false},
     {"reject_multi_recipient_bounce", false},
     {"sleep", true},

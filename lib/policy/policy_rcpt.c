@@ -81,9 +81,8 @@ eval_result_t policy_check_unauth_destination(eval_ctx_t *c, bool defer, bool pe
 /* --- unlisted addresses -------------------------------------------------- */
 
 /* 1 found, 0 not, -1 lookup failure, -2 table unavailable (*err set). */
-static int maps_find_key(const policy_maps_t *m, const char *key, char **err)
+static int maps_find_key(const policy_maps_t *m, const char *key, buf_t *value, char **err)
 {
-    buf_t value = BUF_INIT;
     int rc;
 
     for (size_t i = 0; i < m->count; i++) {
@@ -91,9 +90,7 @@ static int maps_find_key(const policy_maps_t *m, const char *key, char **err)
             *err = xstrdup(m->tables[i]->name);
             return -2;
         }
-        buf_init(&value);
-        rc = dict_lookup(m->tables[i]->dict, key, &value, err);
-        buf_dispose(&value);
+        rc = dict_lookup(m->tables[i]->dict, key, value, err);
         if (rc != DICT_NOTFOUND)
             return rc == DICT_FOUND ? 1 : -1;
     }
@@ -103,7 +100,7 @@ static int maps_find_key(const policy_maps_t *m, const char *key, char **err)
 /* Keys in Postfix's order: user+ext@domain, user@domain, then for local
  * domains user+ext and user, then @domain. */
 static int maps_find(const policy_maps_t *m, const char *address, bool local_class,
-                     const char *delimiters, char **err)
+                     const char *delimiters, buf_t *value, char **err)
 {
     buf_t local = BUF_INIT, domain = BUF_INIT, key = BUF_INIT;
     size_t base_len;
@@ -130,7 +127,7 @@ static int maps_find(const policy_maps_t *m, const char *address, bool local_cla
             buf_append(&key, local.data, step % 2 ? base_len : local.len);
         if (step <= 1 || step == 4)
             buf_printf(&key, "@%s", domain.data);
-        rc = maps_find_key(m, key.data, err);
+        rc = maps_find_key(m, key.data, value, err);
     }
     buf_dispose(&local);
     buf_dispose(&domain);
@@ -192,15 +189,19 @@ static eval_result_t check_resolved(eval_ctx_t *c, const char *addr, const resol
     const policy_t *p = c->p;
     const char *delim = p->resolve->recipient_delimiter;
     struct unlisted_rule u;
+    buf_t value = BUF_INIT;
     char *err = NULL;
     int rc;
 
     if (!pick_rule(p, r->klass, &u))
         return EVAL_DUNNO;
+    buf_init(&value);
     rc = maps_find(&p->virtual_alias_maps, r->recipient.data, r->klass == RESOLVE_CLASS_LOCAL,
-                   delim, &err);
+                   delim, &value, &err);
     if (rc == 0 && u.maps != NULL)
-        rc = maps_find(u.maps, r->recipient.data, r->klass == RESOLVE_CLASS_LOCAL, delim, &err);
+        rc = maps_find(u.maps, r->recipient.data, r->klass == RESOLVE_CLASS_LOCAL, delim, &value,
+                       &err);
+    buf_dispose(&value);
     if (rc < 0)
         return table_trouble(c, rc, addr, err);
     if (rc > 0)
@@ -228,4 +229,26 @@ eval_result_t policy_check_unlisted(eval_ctx_t *c, const char *addr, bool sender
     buf_dispose(&internal);
     c->list = saved;
     return res;
+}
+
+int policy_find_owner(eval_ctx_t *c, const char *sender, buf_t *owners, eval_result_t *res)
+{
+    resolve_result_t r;
+    buf_t internal = BUF_INIT;
+    char *err = NULL;
+    int rc = -1;
+
+    resolve_result_init(&r);
+    buf_init(&internal);
+    if (resolve_written(c, sender, &r, &internal, res) == 0) {
+        rc = maps_find(&c->p->sender_login_maps, internal.data, r.klass == RESOLVE_CLASS_LOCAL,
+                       c->p->resolve->recipient_delimiter, owners, &err);
+        if (rc < 0) {
+            *res = table_trouble(c, rc, sender, err);
+            rc = -1;
+        }
+    }
+    resolve_result_dispose(&r);
+    buf_dispose(&internal);
+    return rc;
 }

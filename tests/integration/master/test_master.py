@@ -102,6 +102,7 @@ max_idle = 60s
 """)
         self.write_master_cf(extra="")
         self.master = None
+        self.daemon_pid = 0     # master started by "postern start"
         self.seen_pids = set()
 
     def write_master_cf(self, extra):
@@ -137,7 +138,7 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
         if self.master and self.master.poll() is None:
             self.master.kill()
             self.master.wait(10)
-        for pid in self.seen_pids:
+        for pid in list(self.seen_pids) + ([self.daemon_pid] if self.daemon_pid else []):
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -458,6 +459,7 @@ def test_postern_start_stop(inst):
     st = run("status")
     check(st.returncode == 0 and "is running: PID:" in st.stderr, "status: running")
     pid = int(st.stderr.rsplit("PID:", 1)[-1].strip() or 0) if st.returncode == 0 else 0
+    inst.daemon_pid = pid
     with connect_inet(inst.port) as s:
         r = ask(s, "daemon mode")
     check(r is not None, "daemon-mode master serves")

@@ -16,8 +16,11 @@ static void check_folder(const char *text)
     char *err = NULL;
 
     if (maildir_folder_to_dir("/r", text, '/', &dir, &err) == 0) {
-        if (strncmp(dir.data, "/r", 2) != 0 || strstr(dir.data, "/..")
-            || strchr(dir.data + 2, '/') != strrchr(dir.data, '/'))
+        /* INBOX (any case) is the root itself: "/r". Any other folder is
+         * exactly one directory below it: "/r/.NAME", no further '/'. */
+        if (strncmp(dir.data, "/r", 2) != 0 || strstr(dir.data, "/.."))
+            abort();
+        if (dir.len > 2 && (strncmp(dir.data, "/r/.", 4) != 0 || strchr(dir.data + 3, '/')))
             abort();
         if (dir.len > 2 && (!maildir_dir_to_folder(dir.data + 3, '/', &back)
                             || strcmp(back.data, text) != 0))

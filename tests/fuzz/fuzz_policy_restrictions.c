@@ -65,6 +65,7 @@ static policy_t *fixture(void)
     p.invalid_hostname_reject_code = 501;
     p.unknown_local_recipient_reject_code = p.unknown_virtual_alias_reject_code = 550;
     p.unknown_virtual_mailbox_reject_code = p.unknown_relay_recipient_reject_code = 550;
+    p.unknown_client_reject_code = 450;
     classes[0].name = xstrdup("loop");
     classes[1].name = xstrdup("easy");
     p.classes = classes;

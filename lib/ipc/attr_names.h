@@ -56,7 +56,7 @@
  * Requests, in order, on one connection per message (the connection may
  * carry several messages one after another):
  *   request=open      flags                  -> status, queue_id
- *   request=envelope  sender, envid, ret, attributes (client_name ...),
+ *   request=envelope  sender, envid, ret, full_name, attributes (client_name ...),
  *                     rcpt_count, rcpt_addr_<i>, rcpt_orig_<i>,
  *                     rcpt_notify_<i>, rcpt_orcpt_<i>  -> status
  *   request=content   data (a chunk of the message, lines ended by LF;
@@ -78,6 +78,7 @@
 #define ATTR_PROTOCOL_NAME   "protocol_name" /* "ESMTP", "SMTP", "ESMTPS"... */
 #define ATTR_SASL_METHOD     "sasl_method"
 #define ATTR_SASL_USERNAME   "sasl_username"
+#define ATTR_FULL_NAME       "full_name"    /* str: sender's full name (sendmail -F), for an added From: */
 /* open flags */
 #define CLEANUP_FLAG_LOCAL_SUBMISSION 1 /* add Message-ID, Date, From when missing */
 #define CLEANUP_FLAG_HOLD             2 /* put the message into hold/ */

@@ -1,0 +1,207 @@
+/* pickup.c - maildrop/ -> cleanup (see pickup.h). Per-file problems are
+ * logged and handled (corrupt/, retry later); a failure of the scan or of
+ * cleanup returns -1 with *err. */
+#include "pickup/pickup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cleanup_client/cleanup_client.h"
+#include "ipc/attr_names.h"
+#include "queue/qfile.h"
+#include "util/mem.h"
+#include "util/msg.h"
+
+#define CHUNK 65536
+
+struct pickup {
+    const queue_t *q;
+    const char *socket;
+    cleanup_client_t *client;  /* connected on first use */
+};
+
+static void to_corrupt(const queue_t *q, const char *id, const char *why)
+{
+    char *err = NULL;
+
+    msg_warn("maildrop file %s: %s: moved to %s", id, why, QUEUE_CORRUPT);
+    if (queue_move(q, id, QUEUE_MAILDROP, QUEUE_CORRUPT, &err) < 0) {
+        msg_warn("move %s to %s: %s", id, QUEUE_CORRUPT, err);
+        xfree(err);
+    }
+}
+
+/* The content records as "line\n" chunks. */
+static int send_content(cleanup_client_t *c, qfile_t *qf, char **err)
+{
+    const qenvelope_t *env = qfile_envelope(qf);
+    buf_t chunk = BUF_INIT;
+    qrecord_t rec;
+    int rc;
+
+    qfile_seek(qf, env->size.content_offset);
+    while ((rc = qfile_next(qf, &rec, err)) == 1) {
+        if (rec.type == QREC_XTRACT)
+            break;
+        if (rec.type != QREC_LINE && rec.type != QREC_PARTIAL)
+            continue;
+        buf_append(&chunk, rec.data, rec.len);
+        if (rec.type == QREC_LINE)
+            buf_putc(&chunk, '\n');
+        if (chunk.len >= CHUNK) {
+            if (cleanup_client_content(c, chunk.data, chunk.len, err) < 0)
+                break;
+            buf_reset(&chunk);
+        }
+    }
+    if (rc < 0) {
+        buf_dispose(&chunk);
+        return -2;                 /* the file, not cleanup */
+    }
+    if (chunk.len > 0 && (rc = cleanup_client_content(c, chunk.data, chunk.len, err)) < 0) {
+        buf_dispose(&chunk);
+        return -1;
+    }
+    buf_dispose(&chunk);
+    return *err ? -1 : 0;
+}
+
+static int send_envelope(cleanup_client_t *c, qfile_t *qf, char **err)
+{
+    const qenvelope_t *env = qfile_envelope(qf);
+    cleanup_envelope_t e = {0};
+    cleanup_rcpt_t *rcpts = xcalloc(env->rcpt_count + 1, sizeof(*rcpts));
+    size_t i, n = 0;
+    int rc;
+
+    for (i = 0; i < env->rcpt_count; i++) {
+        if (env->rcpts[i].done)
+            continue;
+        rcpts[n].address = env->rcpts[i].address;
+        rcpts[n].orig = env->rcpts[i].orig;
+        rcpts[n].orcpt = env->rcpts[i].dsn_orcpt;
+        rcpts[n].notify = env->rcpts[i].notify;
+        n++;
+    }
+    e.sender = env->sender;
+    e.envid = env->envid;
+    e.ret = env->ret;
+    e.full_name = qfile_attr(qf, ATTR_FULL_NAME);
+    e.protocol_name = "local";
+    e.rcpts = rcpts;
+    e.rcpt_count = n;
+    rc = cleanup_client_envelope(c, &e, err);
+    xfree(rcpts);
+    return rc;
+}
+
+/* Replays one validated file. 0 done, 1 refused by cleanup (err set),
+ * -1 cleanup broke, -2 the file failed while reading. */
+static int replay(struct pickup *p, qfile_t *qf, uid_t uid, char **err)
+{
+    cleanup_result_t res;
+    int rc;
+
+    if (p->client == NULL
+        && (p->client = cleanup_client_connect(p->socket, PICKUP_CLEANUP_TIMEOUT_MS, err)) == NULL)
+        return -1;
+    if ((rc = cleanup_client_open(p->client, CLEANUP_FLAG_LOCAL_SUBMISSION, err)) != 0)
+        return rc;
+    msg_info("%s: uid=%ld from=<%s>", cleanup_client_queue_id(p->client), (long) uid,
+             qfile_envelope(qf)->sender);
+    if ((rc = send_envelope(p->client, qf, err)) != 0)
+        return rc;
+    if ((rc = send_content(p->client, qf, err)) != 0) {
+        if (rc == -2) {
+            char *ignored = NULL;
+
+            if (cleanup_client_abort(p->client, &ignored) < 0)
+                rc = -1;
+            xfree(ignored);
+        }
+        return rc;
+    }
+    return cleanup_client_finish(p->client, &res, err);
+}
+
+static void drop_client(struct pickup *p)
+{
+    cleanup_client_close(p->client);
+    p->client = NULL;
+}
+
+/* One maildrop file. Returns 1 handed over, 0 skipped, -1 stop the scan. */
+static int pickup_one(struct pickup *p, const char *id, char **err)
+{
+    qfile_t *qf = NULL;
+    struct stat st;
+    char *why = NULL;
+    int rc = qfile_open(p->q, QUEUE_MAILDROP, id, QFILE_READ, &qf, &why);
+
+    if (rc == QFILE_ERR_NOTFOUND) {
+        xfree(why);
+        return 0;
+    }
+    if (rc == QFILE_ERR_CORRUPT) {
+        to_corrupt(p->q, id, why);
+        xfree(why);
+        return 0;
+    }
+    if (rc != QFILE_OK || fstat(qfile_fd(qf), &st) < 0 || !S_ISREG(st.st_mode)) {
+        msg_warn("maildrop file %s: %s", id, why ? why : "not a regular file");
+        xfree(why);
+        qfile_close(qf);
+        return 0;
+    }
+    rc = replay(p, qf, st.st_uid, &why);
+    qfile_close(qf);
+    if (rc == 0) {
+        if (queue_remove(p->q, QUEUE_MAILDROP, id, true, &why) < 0) {
+            msg_warn("remove maildrop file %s: %s", id, why);
+            xfree(why);
+        }
+        return 1;
+    }
+    if (rc == -2) {
+        to_corrupt(p->q, id, why);
+        xfree(why);
+        return 0;
+    }
+    if (rc == 1 && why && why[0] == '5') {
+        to_corrupt(p->q, id, why);
+        xfree(why);
+        return 0;
+    }
+    if (rc == 1) {
+        msg_warn("maildrop file %s: cleanup: %s (will retry)", id, why);
+        xfree(why);
+        return 0;
+    }
+    drop_client(p);
+    *err = why;
+    return -1;
+}
+
+int pickup_scan(const queue_t *q, const char *cleanup_socket, char **err)
+{
+    struct pickup p = {q, cleanup_socket, NULL};
+    queue_list_t list;
+    size_t i;
+    int count = 0;
+
+    if (queue_scan(q, QUEUE_MAILDROP, &list, err) < 0)
+        return -1;
+    for (i = 0; i < list.count; i++) {
+        int rc = pickup_one(&p, list.items[i].id, err);
+
+        if (rc < 0) {
+            count = -1;
+            break;
+        }
+        count += rc;
+    }
+    queue_list_free(&list);
+    drop_client(&p);
+    return count;
+}

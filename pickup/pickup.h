@@ -1,0 +1,27 @@
+/* pickup.h - move messages from maildrop/ (written by sendmail) through
+ * cleanup into incoming/.
+ *
+ * pickup_scan() lists maildrop/ (oldest first) and, for each file:
+ * validates it completely (qfile_open: a corrupt file is moved to
+ * corrupt/ with a warning), connects to cleanup (once per scan) and
+ * replays it with CLEANUP_FLAG_LOCAL_SUBMISSION: sender, full_name, envid,
+ * ret, every recipient, the content. It logs "QUEUEID: uid=UID
+ * from=<sender>" (cleanup's id, the file owner's uid) and removes the
+ * maildrop file only after cleanup answered finish with success, so a
+ * crash in between gives a duplicate, never a loss. A permanent refusal
+ * (5.x.x, e.g. message_size_limit) moves the file to corrupt/ with a
+ * warning (no bounce is generated: absent); a temporary one leaves it for
+ * the next scan.
+ *
+ * Returns the number of messages handed over, or -1 (*err) when the scan
+ * stopped early (maildrop unreadable, cleanup unreachable or broken). */
+#ifndef POSTERN_PICKUP_H
+#define POSTERN_PICKUP_H
+
+#include "queue/queue.h"
+
+#define PICKUP_CLEANUP_TIMEOUT_MS 100000
+
+int pickup_scan(const queue_t *q, const char *cleanup_socket, char **err);
+
+#endif

@@ -112,6 +112,8 @@ static void flush_header(cleanup_content_t *c)
     } else if (header_name_is(&c->header, "from")) {
         c->seen_from = true;
     }
+    if (c->opts.edit_header)
+        c->opts.edit_header(c->opts.edit_ctx, &c->header);
     emit_header_raw(c);
 }
 

@@ -11,7 +11,7 @@
  * Header section (up to the first empty line, or the first line that is
  * neither a header "Name:" nor a continuation starting with space/tab):
  * headers are written as received (folding kept) except Return-Path:,
- * which is removed. With add_missing, Message-ID:, Date: and From: are
+ * which is removed, and what edit_header changes. With add_missing, Message-ID:, Date: and From: are
  * appended at the end of the header section when absent. A header section
  * that ends with a non-header line gets an empty line before that line.
  * A header (with its continuation lines) larger than header_limit ends
@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+
+#include "util/buf.h"
 
 #define CLEANUP_LINE_CHUNK 65536
 
@@ -45,6 +47,10 @@ typedef struct cleanup_content_opts {
     time_t now;                /* for Date: and Message-ID */
     long long size_limit;      /* 0 = unlimited */
     size_t header_limit;       /* 0 = 102400 */
+    /* Optional: sees each complete header (folded lines joined by '\n')
+     * before it is written and may change it in place. */
+    void (*edit_header)(void *ctx, buf_t *header);
+    void *edit_ctx;
 } cleanup_content_opts_t;
 
 typedef struct cleanup_content cleanup_content_t;

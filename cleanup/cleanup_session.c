@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "cleanup/cleanup_content.h"
+#include "cleanup/cleanup_header.h"
 #include "ipc/attr.h"
 #include "ipc/attr_names.h"
 #include "queue/qwriter.h"
@@ -30,6 +31,7 @@ struct message {
     cleanup_addrs_t rcpts;     /* recipients written (duplicate filter) */
     buf_t sender;              /* as written */
     char id[QUEUE_ID_SIZE];
+    bool header_table_error;   /* a lookup failed while rewriting headers */
     char dsn[16];              /* "" while the message is fine */
     buf_t reason;
 };
@@ -244,6 +246,26 @@ static void out_partial(void *ctx, const char *data, size_t len)
     qwriter_put_partial(ctx, data, len);
 }
 
+/* Local submissions: header addresses are qualified and canonicalized
+ * (cleanup_header.h). A table error fails the message at finish. */
+static void edit_header(void *ctx, buf_t *header)
+{
+    struct session *s = ctx;
+    buf_t out = BUF_INIT;
+    char *err = NULL;
+    int rc = cleanup_rewrite_header(&s->params->rewrite, header->data, header->len, &out, &err);
+
+    if (rc < 0) {
+        msg_warn("%s: table lookup error: %s", s->msg.id, err);
+        xfree(err);
+        s->msg.header_table_error = true;
+    } else if (rc == 1) {
+        buf_reset(header);
+        buf_append(header, out.data, out.len);
+    }
+    buf_dispose(&out);
+}
+
 static void start_content(struct session *s, const char *sender, const char *full_name)
 {
     struct message *m = &s->msg;
@@ -259,6 +281,10 @@ static void start_content(struct session *s, const char *sender, const char *ful
     opts.now = time(NULL);
     opts.size_limit = p->message_size_limit;
     opts.header_limit = (size_t) p->header_size_limit;
+    if (local_submission(m)) {
+        opts.edit_header = edit_header;
+        opts.edit_ctx = s;
+    }
     out.line = out_line;
     out.partial = out_partial;
     out.ctx = m->writer;
@@ -361,6 +387,10 @@ static void complete(struct session *s)
                  qwriter_id(m->writer), cleanup_content_size(m->content),
                  s->params->message_size_limit);
         fail(m, "5.3.4", "message file too big");
+        return;
+    }
+    if (m->header_table_error) {
+        fail(m, "4.3.0", "server configuration error");
         return;
     }
     if (m->rcpts.count == 0) {

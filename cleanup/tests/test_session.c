@@ -157,7 +157,7 @@ static void test_message_committed(void **state)
     buf_t content = BUF_INIT, rc_text = BUF_INIT, sender = BUF_INIT;
     char *err = NULL;
     char id[64];
-    const char *msg = "Received: from x\nReturn-Path: <bad>\nSubject: t\n\nbo";
+    const char *msg = "Received: from x\nReturn-Path: <bad>\nSubject: t\nTo: Joe <joe>\n\nbo";
 
     (void) state;
     assert_int_equal(cleanup_client_open(c, CLEANUP_FLAG_LOCAL_SUBMISSION, &err), 0);
@@ -178,7 +178,8 @@ static void test_message_committed(void **state)
     assert_string_equal(buf_str(&sender), "alice@origin.example");
     assert_string_equal(buf_str(&rc_text),
                         "a@y(list@x) b@y(list@x) loop1@x(loop1@x) joe@origin.example(joe)");
-    assert_int_equal(strncmp(buf_str(&content), "Received: from x\nSubject: t\nMessage-Id: <", 41), 0);
+    assert_int_equal(strncmp(buf_str(&content), "Received: from x\nSubject: t\n"
+                             "To: Joe <joe@origin.example>\nMessage-Id: <", 70), 0);
     assert_non_null(strstr(buf_str(&content), "\nFrom: Alice <alice@origin.example>\n\nbody\n"));
     assert_null(strstr(buf_str(&content), "Return-Path"));
 
@@ -188,10 +189,10 @@ static void test_message_committed(void **state)
     env.full_name = NULL;
     env.rcpt_count = 1;
     assert_int_equal(cleanup_client_envelope(c, &env, &err), 0);
-    assert_int_equal(cleanup_client_content(c, "Subject: 2\n\nx\n", 14, &err), 0);
+    assert_int_equal(cleanup_client_content(c, "To: joe\n\nx\n", 12, &err), 0);
     assert_int_equal(cleanup_client_finish(c, &res, &err), 0);
     read_queue_file(QUEUE_INCOMING, res.queue_id, &content, &rc_text, &sender);
-    assert_string_equal(buf_str(&content), "Subject: 2\n\nx\n");
+    assert_string_equal(buf_str(&content), "To: joe\n\nx\n");
     assert_string_equal(buf_str(&sender), "");
     stop(c, pid);
     assert_int_equal(files_in(QUEUE_INCOMING), 2);

@@ -9,6 +9,7 @@
 
 #include "cleanup/cleanup_addr.h"
 #include "cleanup/cleanup_content.h"
+#include "cleanup/cleanup_header.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,6 +35,26 @@ static void out_partial(void *ctx, const char *data, size_t len)
     if (memchr(data, '\n', len) != NULL || len == 0)
         abort();
     s->bytes += len;
+}
+
+/* Header rewriting (qualification only: no tables) keeps the name and
+ * only ever adds "@fuzz.example" to addresses. */
+static void fuzz_header(const uint8_t *data, size_t size)
+{
+    cleanup_rewrite_t rw;
+    buf_t in = BUF_INIT, out = BUF_INIT;
+    char *err = NULL;
+    int rc;
+
+    memset(&rw, 0, sizeof(rw));
+    rw.myorigin = "fuzz.example";
+    buf_puts(&in, "To:");
+    buf_append(&in, data, size);
+    rc = cleanup_rewrite_header(&rw, in.data, in.len, &out, &err);
+    if (rc < 0 || (rc == 1 && (out.len <= in.len || memcmp(out.data, "To:", 3) != 0)))
+        abort();
+    buf_dispose(&in);
+    buf_dispose(&out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,5 +94,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (addrs.items[i][0] == 0)
             abort();
     cleanup_addrs_free(&addrs);
+    fuzz_header(data, size);
     return 0;
 }

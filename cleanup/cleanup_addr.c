@@ -54,7 +54,8 @@ static void emit(struct element *e, cleanup_addr_fn fn, void *ctx)
     const char *addr = e->has_angle ? strip_route(buf_str(&p->text)) : buf_str(&p->text);
 
     if (*addr)
-        fn(ctx, addr, p->first, p->next, p->contiguous && addr == buf_str(&p->text));
+        fn(ctx, addr, p->first, p->next,
+           p->contiguous && addr == buf_str(&p->text) && strlen(addr) == p->text.len);
     part_reset(&e->plain);
     part_reset(&e->angle);
     e->has_angle = false;

@@ -131,13 +131,38 @@ static void drop_client(struct pickup *p)
     p->client = NULL;
 }
 
-/* One maildrop file. Returns 1 handed over, 0 skipped, -1 stop the scan. */
-static int pickup_one(struct pickup *p, const char *id, char **err)
+/* Before opening: only a plain file with one link (not a FIFO that would
+ * block the open, not a hard link to someone else's file). 0 ok, 1 moved
+ * to corrupt/, -1 gone. */
+static int precheck(struct pickup *p, const char *path, const char *id)
 {
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return -1;
+    if (!S_ISREG(st.st_mode)) {
+        to_corrupt(p->q, id, "not a regular file");
+        return 1;
+    }
+    if (st.st_nlink != 1) {
+        to_corrupt(p->q, id, "file has more than one link");
+        return 1;
+    }
+    return 0;
+}
+
+/* One maildrop file. Returns 1 handed over, 0 skipped, -1 stop the scan. */
+static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
+{
+    const char *id = entry->id;
     qfile_t *qf = NULL;
     struct stat st;
     char *why = NULL;
-    int rc = qfile_open(p->q, QUEUE_MAILDROP, id, QFILE_READ, &qf, &why);
+    int rc;
+
+    if (precheck(p, entry->path, id) != 0)
+        return 0;
+    rc = qfile_open(p->q, QUEUE_MAILDROP, id, QFILE_READ, &qf, &why);
 
     if (rc == QFILE_ERR_NOTFOUND) {
         xfree(why);
@@ -148,7 +173,8 @@ static int pickup_one(struct pickup *p, const char *id, char **err)
         xfree(why);
         return 0;
     }
-    if (rc != QFILE_OK || fstat(qfile_fd(qf), &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (rc != QFILE_OK || fstat(qfile_fd(qf), &st) < 0 || !S_ISREG(st.st_mode)
+        || st.st_nlink != 1) {
         msg_warn("maildrop file %s: %s", id, why ? why : "not a regular file");
         xfree(why);
         qfile_close(qf);
@@ -193,7 +219,7 @@ int pickup_scan(const queue_t *q, const char *cleanup_socket, char **err)
     if (queue_scan(q, QUEUE_MAILDROP, &list, err) < 0)
         return -1;
     for (i = 0; i < list.count; i++) {
-        int rc = pickup_one(&p, list.items[i].id, err);
+        int rc = pickup_one(&p, &list.items[i], err);
 
         if (rc < 0) {
             count = -1;

@@ -74,6 +74,23 @@ static void test_rewrite(void **state)
     assert_string_equal(buf_str(&out), "=");
     rewrite("To: group: old@x, joe;, <>", &out);
     assert_string_equal(buf_str(&out), "To: group: new@y, joe@origin.example;, <>");
+    {
+        /* a NUL inside an address: that one is left alone */
+        static const char nul_display[] = "To: \"a\0b\" <c>";
+        static const char nul_addr[] = "To: \"a\0b\", d";
+        static const char want[] = "To: \"a\0b\" <c@origin.example>";
+        static const char want2[] = "To: \"a\0b\", d@origin.example";
+        char *err = NULL;
+
+        assert_int_equal(cleanup_rewrite_header(&rw, nul_display, sizeof(nul_display) - 1,
+                                                &out, &err), 1);
+        assert_int_equal(out.len, sizeof(want) - 1);
+        assert_memory_equal(out.data, want, out.len);
+        assert_int_equal(cleanup_rewrite_header(&rw, nul_addr, sizeof(nul_addr) - 1,
+                                                &out, &err), 1);
+        assert_int_equal(out.len, sizeof(want2) - 1);
+        assert_memory_equal(out.data, want2, out.len);
+    }
     rewrite("To: \"unterminated old@x", &out);
     assert_string_equal(buf_str(&out), "=");
     buf_dispose(&out);

@@ -164,6 +164,30 @@ static void corrupt_file(void)
     buf_dispose(&path);
 }
 
+/* A valid file with a second link elsewhere: refused. */
+static void hard_link(void)
+{
+    char *err = NULL;
+    qwriter_t *w = qwriter_create(queue, QUEUE_MAILDROP, &err);
+    struct timeval tv = {2, 0};
+    buf_t path = BUF_INIT;
+    char other[500];
+
+    assert_non_null(w);
+    qwriter_put_time(w, QREC_TIME, &tv);
+    qwriter_put_sender(w, "x");
+    qwriter_put_rcpt(w, "y@z", NULL, NULL, 0);
+    qwriter_begin_content(w);
+    qwriter_put_line(w, "linked", 6);
+    qwriter_end_content(w);
+    assert_int_equal(qwriter_commit(w, &err), 0);
+    assert_int_equal(queue_path(queue, QUEUE_MAILDROP, qwriter_id(w), &path, &err), 0);
+    snprintf(other, sizeof(other), "%s/other-link", root);
+    assert_int_equal(link(buf_str(&path), other), 0);
+    qwriter_free(w);
+    buf_dispose(&path);
+}
+
 /* Finds the incoming file whose content contains text. */
 static int find_incoming(const char *text, buf_t *content, buf_t *envelope)
 {
@@ -216,19 +240,20 @@ static void test_end_to_end(void **state)
     assert_int_equal(WEXITSTATUS(run_sendmail("-t", "Subject: none\n\n")), 64);
     assert_int_equal(WEXITSTATUS(run_sendmail("", "Subject: none\n\n")), 64);
     corrupt_file();
-    assert_int_equal(count(QUEUE_MAILDROP), 3);
+    hard_link();
+    assert_int_equal(count(QUEUE_MAILDROP), 4);
 
     /* cleanup not there: the scan stops, nothing is lost */
     assert_int_equal(pickup_scan(queue, sock_path, &err), -1);
     xfree(err);
     err = NULL;
-    assert_int_equal(count(QUEUE_MAILDROP), 3);   /* stopped at the oldest */
+    assert_int_equal(count(QUEUE_MAILDROP), 4);   /* stopped at the oldest */
 
     pid = start_cleanup(1);
     assert_int_equal(pickup_scan(queue, sock_path, &err), 2);
     wait_ok(pid);
     assert_int_equal(count(QUEUE_MAILDROP), 0);
-    assert_int_equal(count(QUEUE_CORRUPT), 1);
+    assert_int_equal(count(QUEUE_CORRUPT), 2);
     assert_int_equal(count(QUEUE_INCOMING), 2);
 
     assert_true(find_incoming("Subject: first", &content, &envelope));

@@ -132,6 +132,43 @@ def test_log_lines(inst, qid):
           is not None, "disconnect line with counts")
 
 
+def send_one(inst, rcpt, subject):
+    with smtplib.SMTP("127.0.0.1", inst.port("smtp"), timeout=30) as s:
+        s.ehlo("actions.example")
+        s.mail("act@example.org")
+        code, _ = s.rcpt(rcpt)
+        check(code == 250, "RCPT %s 250" % rcpt)
+        code, text = s.data(("Subject: %s\r\n\r\nx\r\n" % subject).encode())
+        m = re.match(rb"2\.0\.0 Ok: queued as (\w+)$", text)
+        check(code == 250 and m is not None, "%s: 250 queued (%d %s)" % (subject, code, text))
+        return m.group(1).decode() if m else "NONE"
+
+
+def test_policy_actions(inst):
+    user = inst.user
+    inst.set_params(smtpd_recipient_restrictions=(
+        "check_recipient_access inline:{ {%s+held@example.test = HOLD test hold} "
+        "{%s+gone@example.test = DISCARD test discard} "
+        "{%s+tag@example.test = PREPEND X-Policy-Tag: tagged} }" % (user, user, user)))
+    inst.reload()
+    time.sleep(1)
+    tag = unique_tag()
+    qid = send_one(inst, user + "+held@example.test", "held " + tag)
+    held = wait_for(lambda: [f for f in inst.queue_files("hold") if f.endswith(qid)], 10, step=0.1)
+    check(bool(held), "HOLD action: %s is in the hold queue" % qid)
+    send_one(inst, user + "+gone@example.test", "gone " + tag)
+    send_one(inst, user + "+tag@example.test", "tagged " + tag)
+    got = wait_subject(inst, "tagged " + tag)
+    if check(len(got) == 1, "PREPEND message delivered"):
+        check(header(got[0], "X-Policy-Tag") == [" tagged"] or header(got[0], "X-Policy-Tag") == ["tagged"],
+              "PREPEND header present")
+        names = [ln.split(b":")[0] for ln in got[0].split(b"\n") if ln and ln[:1] not in b" \t"]
+        check(names.index(b"X-Policy-Tag") < names.index(b"Received"), "PREPEND header before Received:")
+    check(not [m for m in inst.messages() if header(m, "Subject") in (["gone " + tag], ["held " + tag])],
+          "DISCARD and HOLD messages were not delivered")
+    inst.set_params(smtpd_recipient_restrictions="")
+
+
 def relay_attempt(inst, expect_code, expect_text, what):
     with smtplib.SMTP("127.0.0.1", inst.port("smtp"), timeout=30) as s:
         s.ehlo("outside.example")
@@ -179,6 +216,7 @@ def main():
         test_pipelining(inst)
         test_rset_aborts(inst)
         test_log_lines(inst, qid)
+        test_policy_actions(inst)
         test_relay_denied(inst)
         check(inst.wait_queue_empty(), "incoming and active are empty at the end")
         code = inst.stop()

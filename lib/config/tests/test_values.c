@@ -152,7 +152,7 @@ static void test_param_table(void **state)
     assert_true(count > 250);
     for (size_t i = 1; i < count; i++)
         assert_true(strcmp(list[i - 1]->name, list[i]->name) < 0);
-    d = param_find("smtpd_timeout");
+    d = param_find("smtpd_starttls_timeout");
     assert_int_equal(d->type, PARAM_TIME);
     assert_int_equal(d->time_unit, 's');
     assert_false(d->implemented);

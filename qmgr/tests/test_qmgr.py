@@ -58,8 +58,8 @@ maillog_file = {log}
 myhostname = mx.test.example
 mydestination = $myhostname, localhost
 queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
+minimal_backoff_time = 1h
+maximal_backoff_time = 2h
 maximal_queue_lifetime = 1h
 mail_owner = {owner}
 """)
@@ -130,12 +130,27 @@ try:
                                for i, r in delivered())), "notification delivered to the sender")
     check("status=bounced (no such user here)" in log_text(), "bounced status logged")
 
-    # Temporary failure: stays deferred with its reason; "once" gets through.
+    # Temporary failure: stays deferred with its reason. The back-off is an
+    # hour, so "once" recipients get through only when asked: postqueue -f
+    # (flush everything) and postqueue -i ID (one message).
+    postqueue = os.path.join(BIN, "postqueue")
     deferred = make(f"msg incoming {now} alice@localhost 10\nrcpt defer1@localhost\nend\n")[0]
     once = make(f"msg incoming {now} alice@localhost 10\nrcpt once1@localhost\nend\n")[0]
+    once2 = make(f"msg incoming {now} alice@localhost 10\nrcpt once2@localhost\nend\n")[0]
     trigger()
-    check(wait_for(lambda: deferred in files("deferred")), "deferred message moved to deferred/")
-    check(wait_for(lambda: f"{once}: removed" in log_text(), 20), "recipient deferred once is retried and delivered")
+    check(wait_for(lambda: deferred in files("deferred") and once in files("deferred")
+                   and once2 in files("deferred")), "deferred messages moved to deferred/")
+    time.sleep(1.5)
+    check(f"{once}: removed" not in log_text(), "no retry before the back-off time")
+    pi = subprocess.run([postqueue, "-c", conf, "-i", once2], capture_output=True, text=True)
+    check(pi.returncode == 0, "postqueue -i ID accepted: " + pi.stderr.strip())
+    check(wait_for(lambda: f"{once2}: removed" in log_text(), 20), "postqueue -i delivers that message")
+    check(f"{once}: removed" not in log_text(), "postqueue -i leaves the others deferred")
+    pf = subprocess.run([postqueue, "-c", conf, "-f"], capture_output=True, text=True)
+    check(pf.returncode == 0, "postqueue -f accepted: " + pf.stderr.strip())
+    check(wait_for(lambda: f"{once}: removed" in log_text(), 20), "postqueue -f retries and delivers")
+    bad = subprocess.run([postqueue, "-c", conf, "-i", "../etc"], capture_output=True, text=True)
+    check(bad.returncode != 0 and "invalid queue id" in bad.stderr, "postqueue -i refuses a bad id")
     pq = subprocess.run([os.path.join(BIN, "postqueue"), "-c", conf, "-p"], capture_output=True, text=True)
     check(deferred in pq.stdout and "(try again later)" in pq.stdout, "postqueue -p shows the deferral reason")
     check(f"{deferred}: removed" not in log_text(), "deferred message not removed")

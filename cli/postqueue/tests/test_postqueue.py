@@ -102,9 +102,16 @@ with tempfile.TemporaryDirectory() as tmp:
         failures.append("empty -j: %r" % r.stdout)
 
     # usage errors and an unreadable queue fail with status 1
-    for args in (["-f"], ["-i", "x"], [], ["-p", "extra"]):
+    for args in (["-s", "example.com"], ["-i"], [], ["-p", "extra"]):
         r = run([postqueue, "-c", conf] + args)
         if r.returncode != 1 or not r.stderr.startswith(b"postqueue: fatal: usage"):
+            failures.append("postqueue %s: status %d %r" % (args, r.returncode, r.stderr))
+    # -f and -i need a running qmgr (tested in qmgr/tests/test_qmgr.py);
+    # here: a bad id is refused, and a stopped mail system is reported.
+    for args, want in ((["-i", "x"], b"invalid queue id: x"),
+                       (["-f"], b"Cannot flush mail queue - mail system is down")):
+        r = run([postqueue, "-c", conf] + args)
+        if r.returncode != 1 or want not in r.stderr:
             failures.append("postqueue %s: status %d %r" % (args, r.returncode, r.stderr))
     bad = os.path.join(tmp, "bad")
     os.mkdir(bad)

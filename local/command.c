@@ -135,7 +135,7 @@ static void read_output(int fd, buf_t *out)
 }
 
 static void judge(const local_command_t *req, int status, const buf_t *output,
-                  local_result_t *res)
+                  dlv_result_t *res)
 {
     const char *dsn, *text;
     buf_t tail;
@@ -144,17 +144,17 @@ static void judge(const local_command_t *req, int status, const buf_t *output,
     if (output->len > 0)
         buf_printf(&tail, ". Command output: %s", output->data);
     if (status < 0) {
-        local_result_set(res, "5.3.0", "Command time limit exceeded: \"%s\"%s",
+        dlv_result_set(res, "5.3.0", "Command time limit exceeded: \"%s\"%s",
                          req->command, tail.data);
     } else if (WIFSIGNALED(status)) {
-        local_result_set(res, "4.3.0", "Command died with signal %d: \"%s\"%s",
+        dlv_result_set(res, "4.3.0", "Command died with signal %d: \"%s\"%s",
                          WTERMSIG(status), req->command, tail.data);
     } else if (WEXITSTATUS(status) == 0) {
-        local_result_set(res, "2.0.0", "delivered to command: %s", req->command);
-    } else if (local_sysexit(WEXITSTATUS(status), &dsn, &text)) {
-        local_result_set(res, dsn, "%s%s", text, tail.data);
+        dlv_result_set(res, "2.0.0", "delivered to command: %s", req->command);
+    } else if (dlv_sysexit(WEXITSTATUS(status), &dsn, &text)) {
+        dlv_result_set(res, dsn, "%s%s", text, tail.data);
     } else {
-        local_result_set(res, "5.3.0", "Command died with status %d: \"%s\"%s",
+        dlv_result_set(res, "5.3.0", "Command died with status %d: \"%s\"%s",
                          WEXITSTATUS(status), req->command, tail.data);
     }
     buf_dispose(&tail);
@@ -182,19 +182,19 @@ static int feed(const local_command_t *req, int fd, long long deadline_ms,
 }
 
 static int start_child(const local_command_t *req, int *in_w, int *out_fd,
-                       pid_t *pid, local_result_t *res)
+                       pid_t *pid, dlv_result_t *res)
 {
     int in[2];
     char **env;
 
     if ((getuid() == 0 || geteuid() == 0) && req->uid == 0) {
-        local_result_set(res, "4.3.0", "refusing to run command as root: %s",
+        dlv_result_set(res, "4.3.0", "refusing to run command as root: %s",
                          req->command);
         return -1;
     }
     *out_fd = memfd_create("command-output", MFD_CLOEXEC);
     if (*out_fd < 0 || pipe2(in, O_CLOEXEC) < 0) {
-        local_result_set(res, "4.3.0", "cannot start command: %s",
+        dlv_result_set(res, "4.3.0", "cannot start command: %s",
                          strerror(errno));
         if (*out_fd >= 0)
             close(*out_fd);
@@ -207,7 +207,7 @@ static int start_child(const local_command_t *req, int *in_w, int *out_fd,
     free_env(env);
     close(in[0]);
     if (*pid < 0) {
-        local_result_set(res, "4.3.0", "cannot start command: %s",
+        dlv_result_set(res, "4.3.0", "cannot start command: %s",
                          strerror(errno));
         close(in[1]);
         close(*out_fd);
@@ -219,7 +219,7 @@ static int start_child(const local_command_t *req, int *in_w, int *out_fd,
     return 0;
 }
 
-void local_deliver_command(const local_command_t *req, local_result_t *res)
+void local_deliver_command(const local_command_t *req, dlv_result_t *res)
 {
     long limit = req->time_limit > 0 ? req->time_limit : DEFAULT_TIME_LIMIT;
     long long deadline = sink_now_ms() + limit * 1000LL;
@@ -242,7 +242,7 @@ void local_deliver_command(const local_command_t *req, local_result_t *res)
     read_output(out_fd, &output);
     close(out_fd);
     if (fed < 0)
-        local_result_set(res, "4.3.0", "%s", err ? err : "message unreadable");
+        dlv_result_set(res, "4.3.0", "%s", err ? err : "message unreadable");
     else
         judge(req, status, &output, res);
     xfree(err);

@@ -23,7 +23,7 @@
 
 #include <sys/types.h>
 
-#include "local/result.h"
+#include "deliver/result.h"
 #include "util/sink.h"
 
 typedef struct local_command_env {
@@ -43,6 +43,6 @@ typedef struct local_command {
     void *ctx;
 } local_command_t;
 
-void local_deliver_command(const local_command_t *req, local_result_t *res);
+void local_deliver_command(const local_command_t *req, dlv_result_t *res);
 
 #endif

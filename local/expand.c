@@ -27,7 +27,7 @@ typedef struct priv {
 typedef struct state {
     const local_expand_cfg_t *cfg;
     local_dests_t *out;
-    local_result_t *res;
+    dlv_result_t *res;
     const char *recipient;
     char **seen;
     size_t nseen;
@@ -119,7 +119,7 @@ void local_dests_free(local_dests_t *d)
         xfree(x->extension);
         xfree(x->owner);
         local_user_free(&x->user);
-        local_result_dispose(&x->error);
+        dlv_result_dispose(&x->error);
     }
     xfree(d->items);
     local_dests_init(d);
@@ -188,7 +188,7 @@ static local_dest_t *add_dest(state_t *st, local_dest_kind_t kind,
     d->default_privs = priv.default_privs;
     if (priv.user)
         user_copy(&d->user, priv.user);
-    local_result_init(&d->error);
+    dlv_result_init(&d->error);
     return d;
 }
 
@@ -199,12 +199,12 @@ static void add_error(state_t *st, const char *what, const char *owner,
     local_dest_t *d = add_dest(st, LOCAL_DEST_ERROR, what, NULL, owner,
                                source, none);
 
-    local_result_set(&d->error, dsn, "%s", text);
+    dlv_result_set(&d->error, dsn, "%s", text);
 }
 
 static int fatal(state_t *st, const char *dsn, const char *text)
 {
-    local_result_set(st->res, dsn, "%s", text);
+    dlv_result_set(st->res, dsn, "%s", text);
     return -1;
 }
 
@@ -647,7 +647,7 @@ static int expand_items(state_t *st, const local_items_t *items, int depth,
 }
 
 int local_expand(const local_expand_cfg_t *cfg, const char *recipient,
-                 local_dests_t *out, local_result_t *res)
+                 local_dests_t *out, dlv_result_t *res)
 {
     state_t st = {cfg, out, res, recipient, NULL, 0, NULL, 0};
     priv_t priv = {true, NULL};

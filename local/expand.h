@@ -35,7 +35,7 @@
 #include <sys/types.h>
 
 #include "dict/dict.h"
-#include "local/result.h"
+#include "deliver/result.h"
 
 #define LOCAL_CLASS_ALIAS   (1 << 0)
 #define LOCAL_CLASS_FORWARD (1 << 1)
@@ -90,7 +90,7 @@ typedef struct local_dest {
     bool default_privs;   /* run command/file as default_privs */
     local_user_t user;    /* rights for commands/files (when !default_privs)
                            * and the mailbox owner */
-    local_result_t error; /* for LOCAL_DEST_ERROR */
+    dlv_result_t error; /* for LOCAL_DEST_ERROR */
 } local_dest_t;
 
 typedef struct local_dests {
@@ -106,6 +106,6 @@ void local_dests_free(local_dests_t *d);
  * set when the recipient as a whole must be deferred (table or file
  * error) or bounced (unknown user, loop). */
 int local_expand(const local_expand_cfg_t *cfg, const char *recipient,
-                 local_dests_t *out, local_result_t *res);
+                 local_dests_t *out, dlv_result_t *res);
 
 #endif

@@ -170,7 +170,7 @@ static bool dsn_valid(const char *d, size_t len)
     return parts == 2 && i == len;
 }
 
-void local_forward_message(const local_forward_t *f, local_result_t *res)
+void local_forward_message(const local_forward_t *f, dlv_result_t *res)
 {
     int timeout = f->timeout_ms > 0 ? f->timeout_ms : DEFAULT_TIMEOUT_MS;
     buf_t queue_id = BUF_INIT;
@@ -179,27 +179,27 @@ void local_forward_message(const local_forward_t *f, local_result_t *res)
     int rc;
 
     if (f->cleanup_socket == NULL || f->count == 0) {
-        local_result_set(res, "4.3.0", "mail forwarding is not available");
+        dlv_result_set(res, "4.3.0", "mail forwarding is not available");
         return;
     }
     s = attr_connect(f->cleanup_socket, ATTR_CLEANUP_PROTOCOL, timeout, &err);
     if (s == NULL) {
-        local_result_set(res, "4.3.0", "cannot forward: %s", err);
+        dlv_result_set(res, "4.3.0", "cannot forward: %s", err);
         xfree(err);
         return;
     }
     rc = converse(s, f, &queue_id, &err);
     if (rc == 0) {
-        local_result_set(res, "2.0.0", "forwarded as %s", queue_id.data);
+        dlv_result_set(res, "2.0.0", "forwarded as %s", queue_id.data);
     } else if (rc == -2 && strchr(err, ' ')
                && dsn_valid(err, (size_t) (strchr(err, ' ') - err))) {
         char dsn[12] = {0};
         const char *space = strchr(err, ' ');
 
         memcpy(dsn, err, (size_t) (space - err));
-        local_result_set(res, dsn, "cannot forward: %s", space + 1);
+        dlv_result_set(res, dsn, "cannot forward: %s", space + 1);
     } else {
-        local_result_set(res, "4.3.0", "cannot forward: %s",
+        dlv_result_set(res, "4.3.0", "cannot forward: %s",
                          err ? err : "cleanup failed");
     }
     /* On failure the connection just ends: cleanup removes the file. */

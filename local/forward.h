@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "local/result.h"
+#include "deliver/result.h"
 #include "util/sink.h"
 
 #define LOCAL_FORWARD_CHUNK 65536   /* bytes per content request */
@@ -28,6 +28,6 @@ typedef struct local_forward {
     void *ctx;
 } local_forward_t;
 
-void local_forward_message(const local_forward_t *f, local_result_t *res);
+void local_forward_message(const local_forward_t *f, dlv_result_t *res);
 
 #endif

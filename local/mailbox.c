@@ -29,23 +29,23 @@ static bool ends_with_slash(const char *s)
 }
 
 static void to_maildir(const local_mailbox_cfg_t *cfg, const char *dir,
-                       const local_message_t *msg, local_result_t *res)
+                       const local_message_t *msg, dlv_result_t *res)
 {
     maildir_opts_t opts = {cfg->mailbox_size_limit, NULL, NULL, NULL};
     char *err = NULL;
 
     if (maildir_deliver(dir, &opts, msg->produce, msg->ctx, NULL, &err) == 0) {
-        local_result_set(res, "2.0.0", "delivered to maildir");
+        dlv_result_set(res, "2.0.0", "delivered to maildir");
         return;
     }
-    local_result_set(res, local_dsn_for_errno(errno, "4.2.0"),
+    dlv_result_set(res, dlv_dsn_for_errno(errno, "4.2.0"),
                      "maildir delivery failed: %s", err);
     xfree(err);
 }
 
 static void to_mbox(const local_mailbox_cfg_t *cfg, const char *path,
                     const char *user, uid_t uid, gid_t gid,
-                    const local_message_t *msg, local_result_t *res)
+                    const local_message_t *msg, dlv_result_t *res)
 {
     mbox_opts_t o = mbox_opts(cfg, 0);
     char *err = NULL;
@@ -57,10 +57,10 @@ static void to_mbox(const local_mailbox_cfg_t *cfg, const char *path,
     }
     if (mbox_append(path, msg->sender, msg->arrival, &o, msg->produce,
                     msg->ctx, &err) == 0) {
-        local_result_set(res, "2.0.0", "delivered to mailbox");
+        dlv_result_set(res, "2.0.0", "delivered to mailbox");
         return;
     }
-    local_result_set(res, local_dsn_for_errno(errno, "4.2.0"),
+    dlv_result_set(res, dlv_dsn_for_errno(errno, "4.2.0"),
                      "cannot update mailbox %s for user %s. %s", path, user,
                      err);
     xfree(err);
@@ -69,7 +69,7 @@ static void to_mbox(const local_mailbox_cfg_t *cfg, const char *path,
 void local_deliver_mailbox(const local_mailbox_cfg_t *cfg,
                            const local_user_t *user,
                            const local_command_env_t *env,
-                           const local_message_t *msg, local_result_t *res)
+                           const local_message_t *msg, dlv_result_t *res)
 {
     buf_t path = BUF_INIT;
 
@@ -112,13 +112,13 @@ bool local_mailbox_as_user(const local_mailbox_cfg_t *cfg)
 }
 
 void local_deliver_file(const local_mailbox_cfg_t *cfg, const char *path,
-                        const local_message_t *msg, local_result_t *res)
+                        const local_message_t *msg, dlv_result_t *res)
 {
     mbox_opts_t o = mbox_opts(cfg, MBOX_DOTLOCK_MAY_FAIL);
     char *err = NULL;
 
     if (strcmp(path, "/dev/null") == 0) {
-        local_result_set(res, "2.0.0", "delivered to file: %s", path);
+        dlv_result_set(res, "2.0.0", "delivered to file: %s", path);
         return;
     }
     if (ends_with_slash(path)) {
@@ -127,11 +127,11 @@ void local_deliver_file(const local_mailbox_cfg_t *cfg, const char *path,
     }
     if (mbox_append(path, msg->sender, msg->arrival, &o, msg->produce,
                     msg->ctx, &err) == 0) {
-        local_result_set(res, "2.0.0", "delivered to file: %s", path);
+        dlv_result_set(res, "2.0.0", "delivered to file: %s", path);
         return;
     }
     /* Not a regular file (directory, symlink, device): will not change. */
-    local_result_set(res, local_dsn_for_errno(errno, errno == EPERM
+    dlv_result_set(res, dlv_dsn_for_errno(errno, errno == EPERM
                                               || errno == EISDIR
                                               || errno == ELOOP
                                               ? "5.2.0" : "4.2.0"),

@@ -12,7 +12,7 @@
  *   "delivered to mailbox"     "cannot update mailbox PATH for user USER. REASON"
  *   "delivered to file: PATH"  "cannot append message to file PATH: REASON"
  *   "delivered to command: CMD" (mailbox_command; see command.h)
- * with codes from local_dsn_for_errno() (default 4.2.0: deferred; a file
+ * with codes from dlv_dsn_for_errno() (default 4.2.0: deferred; a file
  * that is not a regular file - directory, symlink, device - 5.2.0;
  * mailbox_size_limit 5.2.2). */
 #ifndef POSTERN_LOCAL_MAILBOX_H
@@ -22,7 +22,7 @@
 
 #include "local/command.h"
 #include "local/expand.h"
-#include "local/result.h"
+#include "deliver/result.h"
 #include "mbox/mbox.h"
 #include "util/sink.h"
 
@@ -51,9 +51,9 @@ bool local_mailbox_as_user(const local_mailbox_cfg_t *cfg);
 void local_deliver_mailbox(const local_mailbox_cfg_t *cfg,
                            const local_user_t *user,
                            const local_command_env_t *env,
-                           const local_message_t *msg, local_result_t *res);
+                           const local_message_t *msg, dlv_result_t *res);
 
 void local_deliver_file(const local_mailbox_cfg_t *cfg, const char *path,
-                        const local_message_t *msg, local_result_t *res);
+                        const local_message_t *msg, dlv_result_t *res);
 
 #endif

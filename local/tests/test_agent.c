@@ -493,21 +493,21 @@ static void test_bad_requests(void **state)
 
 /* Hostile requests: every single-attribute removal and a bounded set of
  * value corruptions of a valid request are refused or parsed, never
- * crash, and a parsed one always has 1..LOCAL_RCPT_MAX recipients. */
+ * crash, and a parsed one always has 1..DLV_RCPT_MAX recipients. */
 static void test_request_parse_hostile(void **state)
 {
     static const char *const rcpts[] = {"a@x", "b@x"};
     static const char *const junk[] = {"", "-1", "0", "1001", "99999999999",
                                        "abc", " 1", "+1", "1x", "\x01"};
     attr_list_t *good = request("ABCDEFGHIJK", rcpts, 2), *bad = attr_list_new();
-    local_request_t req;
+    dlv_request_t req;
     char *err = NULL;
 
     (void) state;
-    assert_int_equal(local_request_parse(good, &req, &err), 0);
+    assert_int_equal(dlv_request_parse(good, &req, &err), 0);
     assert_int_equal(req.count, 2);
     assert_string_equal(req.rcpts[1].addr, "b@x");
-    local_request_free(&req);
+    dlv_request_free(&req);
     for (size_t drop = 0; drop < attr_count(good); drop++) {
         for (size_t j = 0; j <= sizeof(junk) / sizeof(junk[0]); j++) {
             attr_list_reset(bad);
@@ -521,9 +521,9 @@ static void test_request_parse_hostile(void **state)
                     attr_put_str(bad, name, junk[j - 1]);
             }
             err = NULL;
-            if (local_request_parse(bad, &req, &err) == 0) {
-                assert_true(req.count >= 1 && req.count <= LOCAL_RCPT_MAX);
-                local_request_free(&req);
+            if (dlv_request_parse(bad, &req, &err) == 0) {
+                assert_true(req.count >= 1 && req.count <= DLV_RCPT_MAX);
+                dlv_request_free(&req);
             } else {
                 assert_non_null(err);
             }
@@ -548,20 +548,20 @@ static void test_forward_without_cleanup(void **state)
     buf_t nowhere = BUF_INIT;
     local_forward_t f = {NULL, 1000, "s@x", "r@here", addrs, 1, "r@here",
                          produce_nothing, NULL};
-    local_result_t res;
+    dlv_result_t res;
 
     (void) state;
-    local_result_init(&res);
+    dlv_result_init(&res);
     local_forward_message(&f, &res);
-    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_int_equal(res.status, DLV_DEFERRED);
     assert_string_equal(res.text.data, "mail forwarding is not available");
     buf_printf(&nowhere, "%s/no-such.sock", root);
     f.cleanup_socket = nowhere.data;
     local_forward_message(&f, &res);
-    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_int_equal(res.status, DLV_DEFERRED);
     assert_string_equal(res.dsn, "4.3.0");
     assert_true(strncmp(res.text.data, "cannot forward: ", 16) == 0);
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
     buf_dispose(&nowhere);
 }
 
@@ -576,7 +576,7 @@ static void test_delay_format(void **state)
     (void) state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         buf_reset(&out);
-        local_format_delay(&out, cases[i].in);
+        dlv_agent_format_delay(&out, cases[i].in);
         if (strcmp(out.data, cases[i].want) != 0)
             fail_msg("%g: got %s, want %s", cases[i].in, out.data, cases[i].want);
     }

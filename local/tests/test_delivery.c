@@ -66,7 +66,7 @@ static int produce_broken(sink_t *out, void *ctx, char **err)
 }
 
 static void run_command(const char *command, long limit, sink_producer_fn p,
-                        void *ctx, local_result_t *res)
+                        void *ctx, dlv_result_t *res)
 {
     local_command_env_t env = {"/nonexistent", "joe", "/bin/sh", NULL,
                                "sender@example.com", "joe+ext@here.example",
@@ -83,7 +83,7 @@ static void run_command(const char *command, long limit, sink_producer_fn p,
 
 struct cmd_case {
     const char *command;
-    local_status_t status;
+    dlv_status_t status;
     const char *dsn;
     const char *text;
 };
@@ -91,72 +91,72 @@ struct cmd_case {
 static void test_command_exit_codes(void **state)
 {
     static const struct cmd_case cases[] = {
-        {"cat >/dev/null", LOCAL_SENT, "2.0.0", "delivered to command: cat >/dev/null"},
-        {"exit 75", LOCAL_DEFERRED, "4.3.0", "temporary failure"},
-        {"exit 67", LOCAL_BOUNCED, "5.1.1", "user unknown"},
-        {"exit 71", LOCAL_DEFERRED, "4.3.0", "system resource problem"},
-        {"exit 78", LOCAL_BOUNCED, "5.3.5", "local configuration error"},
-        {"exit 1", LOCAL_BOUNCED, "5.3.0", "Command died with status 1: \"exit 1\""},
-        {"echo no such user; exit 67", LOCAL_BOUNCED, "5.1.1",
+        {"cat >/dev/null", DLV_SENT, "2.0.0", "delivered to command: cat >/dev/null"},
+        {"exit 75", DLV_DEFERRED, "4.3.0", "temporary failure"},
+        {"exit 67", DLV_BOUNCED, "5.1.1", "user unknown"},
+        {"exit 71", DLV_DEFERRED, "4.3.0", "system resource problem"},
+        {"exit 78", DLV_BOUNCED, "5.3.5", "local configuration error"},
+        {"exit 1", DLV_BOUNCED, "5.3.0", "Command died with status 1: \"exit 1\""},
+        {"echo no such user; exit 67", DLV_BOUNCED, "5.1.1",
          "user unknown. Command output: no such user"},
-        {"printf 'a\\n\\tb\\001c'; exit 2", LOCAL_BOUNCED, "5.3.0",
+        {"printf 'a\\n\\tb\\001c'; exit 2", DLV_BOUNCED, "5.3.0",
          "Command died with status 2: \"printf 'a\\n\\tb\\001c'; exit 2\". Command output: a b c"},
-        {"kill -TERM $$", LOCAL_DEFERRED, "4.3.0",
+        {"kill -TERM $$", DLV_DEFERRED, "4.3.0",
          "Command died with signal 15: \"kill -TERM $$\""},
     };
-    local_result_t res;
+    dlv_result_t res;
 
     (void) state;
-    local_result_init(&res);
+    dlv_result_init(&res);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         run_command(cases[i].command, 10, produce_text, "Subject: x\n\nbody\n",
                     &res);
         if (res.status != cases[i].status || strcmp(res.dsn, cases[i].dsn)
             || strcmp(res.text.data, cases[i].text))
             fail_msg("%s: got %s %s (%s)", cases[i].command,
-                     local_status_name(res.status), res.dsn, res.text.data);
+                     dlv_status_name(res.status), res.dsn, res.text.data);
     }
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
 }
 
 static void test_command_time_limit(void **state)
 {
-    local_result_t res;
+    dlv_result_t res;
     long long start = sink_now_ms();
 
     (void) state;
-    local_result_init(&res);
+    dlv_result_init(&res);
     run_command("sleep 30", 1, produce_text, "x\n", &res);
     assert_true(sink_now_ms() - start < 10000);
-    assert_int_equal(res.status, LOCAL_BOUNCED);
+    assert_int_equal(res.status, DLV_BOUNCED);
     assert_string_equal(res.dsn, "5.3.0");
     assert_string_equal(res.text.data, "Command time limit exceeded: \"sleep 30\"");
     /* a command that never reads a large message also times out */
     run_command("sleep 30", 1, produce_big, NULL, &res);
     assert_string_equal(res.text.data, "Command time limit exceeded: \"sleep 30\"");
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
 }
 
 static void test_command_not_reading_input(void **state)
 {
-    local_result_t res;
+    dlv_result_t res;
 
     (void) state;
-    local_result_init(&res);
+    dlv_result_init(&res);
     run_command("exit 0", 10, produce_big, NULL, &res);
-    assert_int_equal(res.status, LOCAL_SENT);
+    assert_int_equal(res.status, DLV_SENT);
     run_command("head -c 10 >/dev/null", 10, produce_big, NULL, &res);
-    assert_int_equal(res.status, LOCAL_SENT);
+    assert_int_equal(res.status, DLV_SENT);
     run_command("cat >/dev/null", 10, produce_broken, NULL, &res);
-    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_int_equal(res.status, DLV_DEFERRED);
     assert_string_equal(res.text.data, "error reading queue file");
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
 }
 
 static void test_command_environment_and_input(void **state)
 {
     buf_t out = BUF_INIT, cmd = BUF_INIT;
-    local_result_t res;
+    dlv_result_t res;
     char back[2048];
     ssize_t n;
     int fd;
@@ -164,9 +164,9 @@ static void test_command_environment_and_input(void **state)
     (void) state;
     buf_printf(&out, "%s/env.out", root);
     buf_printf(&cmd, "{ env | sort; echo ---; cat; id -u; pwd; } > %s", out.data);
-    local_result_init(&res);
+    dlv_result_init(&res);
     run_command(cmd.data, 10, produce_text, "Subject: env\n\nhello\n", &res);
-    assert_int_equal(res.status, LOCAL_SENT);
+    assert_int_equal(res.status, DLV_SENT);
     fd = open(out.data, O_RDONLY);
     assert_true(fd >= 0);
     n = read(fd, back, sizeof(back) - 1);
@@ -184,7 +184,7 @@ static void test_command_environment_and_input(void **state)
             fail_msg("missing %s in %s", want[i], back);
     if (geteuid() == 0)
         assert_non_null(strstr(back, "\n65534\n/\n"));
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
     buf_dispose(&out);
     buf_dispose(&cmd);
 }
@@ -192,16 +192,16 @@ static void test_command_environment_and_input(void **state)
 static void test_refuses_root(void **state)
 {
     local_command_t req = {"true", 0, 0, "/", NULL, 10, produce_text, "x\n"};
-    local_result_t res;
+    dlv_result_t res;
 
     (void) state;
     if (geteuid() != 0)
         skip();
-    local_result_init(&res);
+    dlv_result_init(&res);
     local_deliver_command(&req, &res);
-    assert_int_equal(res.status, LOCAL_DEFERRED);
+    assert_int_equal(res.status, DLV_DEFERRED);
     assert_non_null(strstr(res.text.data, "as root"));
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
 }
 
 static void test_mailboxes_and_files(void **state)
@@ -212,17 +212,17 @@ static void test_mailboxes_and_files(void **state)
     local_message_t msg = {"s@example.com", 0, produce_text,
                            "Subject: m\n\nFrom me\n"};
     buf_t home = BUF_INIT, path = BUF_INIT, spool = BUF_INIT;
-    local_result_t res;
+    dlv_result_t res;
     struct stat st;
 
     (void) state;
     mbox_opts_default(&locks);
     locks.lock_delay_ms = 10;
-    local_result_init(&res);
+    dlv_result_init(&res);
     buf_printf(&home, "%s/joe", root);
     user.home = home.data;
     local_deliver_mailbox(&cfg, &user, NULL, &msg, &res);
-    assert_int_equal(res.status, LOCAL_SENT);
+    assert_int_equal(res.status, DLV_SENT);
     assert_string_equal(res.text.data, "delivered to maildir");
 
     cfg.home_mailbox = "";
@@ -236,7 +236,7 @@ static void test_mailboxes_and_files(void **state)
 
     cfg.mailbox_size_limit = 10;
     local_deliver_mailbox(&cfg, &user, NULL, &msg, &res);
-    assert_int_equal(res.status, LOCAL_BOUNCED);
+    assert_int_equal(res.status, DLV_BOUNCED);
     assert_string_equal(res.dsn, "5.2.2");
     buf_reset(&path);
     buf_printf(&path, "cannot update mailbox %s/joe for user joe. "
@@ -245,7 +245,7 @@ static void test_mailboxes_and_files(void **state)
 
     cfg.home_mailbox = "Maildir/";
     local_deliver_mailbox(&cfg, &user, NULL, &msg, &res);
-    assert_int_equal(res.status, LOCAL_BOUNCED);
+    assert_int_equal(res.status, DLV_BOUNCED);
     assert_true(strncmp(res.text.data, "maildir delivery failed: create maildir file ", 45) == 0);
     cfg.mailbox_size_limit = 0;
 
@@ -259,7 +259,7 @@ static void test_mailboxes_and_files(void **state)
     buf_reset(&path);
     buf_printf(&path, "%s/file.log", root);
     local_deliver_file(&cfg, path.data, &msg, &res);
-    assert_int_equal(res.status, LOCAL_SENT);
+    assert_int_equal(res.status, DLV_SENT);
     buf_t want = BUF_INIT;
     buf_printf(&want, "delivered to file: %s", path.data);
     assert_string_equal(res.text.data, want.data);
@@ -270,17 +270,17 @@ static void test_mailboxes_and_files(void **state)
     local_deliver_file(&cfg, path.data, &msg, &res);
     assert_string_equal(res.text.data, "delivered to maildir");
     local_deliver_file(&cfg, root, &msg, &res);   /* a directory */
-    assert_int_equal(res.status, LOCAL_BOUNCED);
+    assert_int_equal(res.status, DLV_BOUNCED);
     assert_non_null(strstr(res.text.data, "cannot append message to file "));
 
     cfg.mailbox_command = "cat > /dev/null";
     local_deliver_mailbox(&cfg, &user, NULL, &msg, &res);
     if (geteuid() == 0) {   /* user joe here is uid 0: refused */
-        assert_int_equal(res.status, LOCAL_DEFERRED);
+        assert_int_equal(res.status, DLV_DEFERRED);
     } else {
         assert_string_equal(res.text.data, "delivered to command: cat > /dev/null");
     }
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
     buf_dispose(&home);
     buf_dispose(&path);
     buf_dispose(&spool);
@@ -294,20 +294,20 @@ static void test_command_drops_real_root(void **state)
     local_command_t req = {"[ \"$(id -ru)\" = 65534 ] && [ \"$(id -u)\" = 65534 ]"
                            " && [ \"$(id -rg)\" = 65534 ]",
                            65534, 65534, "/", NULL, 10, produce_text, "x\n"};
-    local_result_t res;
+    dlv_result_t res;
 
     (void) state;
     if (geteuid() != 0)
         skip();
-    local_result_init(&res);
+    dlv_result_init(&res);
     assert_int_equal(setegid(65534), 0);
     assert_int_equal(seteuid(65534), 0);
     local_deliver_command(&req, &res);
     assert_int_equal(seteuid(0), 0);
     assert_int_equal(setegid(0), 0);
-    if (res.status != LOCAL_SENT)
+    if (res.status != DLV_SENT)
         fail_msg("%s %s", res.dsn, res.text.data);
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
 }
 
 int main(void)

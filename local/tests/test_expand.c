@@ -138,10 +138,10 @@ static void expand(struct fake_table *t, const char *rcpt, int allow_cmd,
     static const char *const kinds[] = {"mailbox", "forward", "command",
                                         "file", "error"};
     local_dests_t dests;
-    local_result_t res;
+    dlv_result_t res;
 
     buf_reset(out);
-    local_result_init(&res);
+    dlv_result_init(&res);
     if (local_expand(&cfg, rcpt, &dests, &res) < 0) {
         buf_printf(out, "FAIL %s %s", res.dsn, res.text.data);
     } else {
@@ -160,7 +160,7 @@ static void expand(struct fake_table *t, const char *rcpt, int allow_cmd,
         }
         local_dests_free(&dests);
     }
-    local_result_dispose(&res);
+    dlv_result_dispose(&res);
     dict_close(d);
 }
 

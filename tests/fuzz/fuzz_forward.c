@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "local/headers.h"
+#include "deliver/headers.h"
 #include "local/value.h"
 #include "util/mem.h"
 
@@ -24,6 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     xfree(err);
     local_items_free(&items);
-    (void) local_has_delivered_to((const char *) data, size, "joe@example.com");
+    (void) dlv_has_delivered_to((const char *) data, size, "joe@example.com");
     return 0;
 }

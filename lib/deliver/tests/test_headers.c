@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "local/headers.h"
+#include "deliver/headers.h"
 #include "util/buf.h"
 
 struct dt_case {
@@ -37,7 +37,7 @@ static void test_delivered_to(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].headers);
 
-        if (local_has_delivered_to(cases[i].headers, len, "joe@example.com")
+        if (dlv_has_delivered_to(cases[i].headers, len, "joe@example.com")
             != cases[i].want)
             fail_msg("case %zu: want %d", i, cases[i].want);
     }
@@ -52,7 +52,7 @@ static void test_overlong_header_line(void **state)
     for (int i = 0; i < 200000; i++)
         buf_putc(&h, 'x');
     buf_puts(&h, "\nDelivered-To: joe@example.com\n");
-    assert_true(local_has_delivered_to(h.data, h.len, "joe@example.com"));
+    assert_true(dlv_has_delivered_to(h.data, h.len, "joe@example.com"));
     buf_dispose(&h);
 }
 
@@ -77,17 +77,17 @@ static int body(sink_t *out, void *ctx, char **err)
 static void test_prefix(void **state)
 {
     struct collector c = {{collect, 0}, BUF_INIT};
-    local_prefix_t pre = {"a@b.example", "Joe+X@Here", "Joe@Here", body, NULL};
+    dlv_prefix_t pre = {"a@b.example", "Joe+X@Here", "Joe@Here", body, NULL};
 
     (void) state;
-    assert_int_equal(local_prefixed_producer(&c.base, &pre, NULL), 0);
+    assert_int_equal(dlv_prefixed_producer(&c.base, &pre, NULL), 0);
     assert_string_equal(c.got.data,
                         "Return-Path: <a@b.example>\nX-Original-To: Joe+X@Here\n"
                         "Delivered-To: joe@here\nSubject: hi\n\nbody\n");
     buf_reset(&c.got);
     pre.sender = "";
     pre.original_rcpt = NULL;
-    assert_int_equal(local_prefixed_producer(&c.base, &pre, NULL), 0);
+    assert_int_equal(dlv_prefixed_producer(&c.base, &pre, NULL), 0);
     assert_string_equal(c.got.data, "Return-Path: <>\nDelivered-To: joe@here\n"
                                     "Subject: hi\n\nbody\n");
     buf_dispose(&c.got);

@@ -1,31 +1,31 @@
 /* result.c - delivery outcomes and the errno / sysexits code tables. */
-#include "local/result.h"
+#include "deliver/result.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-void local_result_init(local_result_t *r)
+void dlv_result_init(dlv_result_t *r)
 {
-    r->status = LOCAL_DEFERRED;
+    r->status = DLV_DEFERRED;
     strcpy(r->dsn, "4.3.0");
     buf_init(&r->text);
 }
 
-void local_result_dispose(local_result_t *r)
+void dlv_result_dispose(dlv_result_t *r)
 {
     buf_dispose(&r->text);
 }
 
-static void set_dsn(local_result_t *r, const char *dsn)
+static void set_dsn(dlv_result_t *r, const char *dsn)
 {
     snprintf(r->dsn, sizeof(r->dsn), "%s", dsn);
-    r->status = dsn[0] == '2' ? LOCAL_SENT
-              : dsn[0] == '5' ? LOCAL_BOUNCED : LOCAL_DEFERRED;
+    r->status = dsn[0] == '2' ? DLV_SENT
+              : dsn[0] == '5' ? DLV_BOUNCED : DLV_DEFERRED;
 }
 
-void local_result_set(local_result_t *r, const char *dsn, const char *fmt, ...)
+void dlv_result_set(dlv_result_t *r, const char *dsn, const char *fmt, ...)
 {
     va_list ap;
 
@@ -36,26 +36,26 @@ void local_result_set(local_result_t *r, const char *dsn, const char *fmt, ...)
     va_end(ap);
 }
 
-void local_result_copy(local_result_t *to, const local_result_t *from)
+void dlv_result_copy(dlv_result_t *to, const dlv_result_t *from)
 {
     set_dsn(to, from->dsn);
     buf_set(&to->text, from->text.data);
 }
 
-const char *local_status_name(local_status_t s)
+const char *dlv_status_name(dlv_status_t s)
 {
     switch (s) {
-    case LOCAL_SENT:
+    case DLV_SENT:
         return "sent";
-    case LOCAL_BOUNCED:
+    case DLV_BOUNCED:
         return "bounced";
-    case LOCAL_DEFERRED:
+    case DLV_DEFERRED:
         break;
     }
     return "deferred";
 }
 
-const char *local_dsn_for_errno(int errnum, const char *def)
+const char *dlv_dsn_for_errno(int errnum, const char *def)
 {
     switch (errnum) {
     case 0:
@@ -98,7 +98,7 @@ static const struct sysexit sysexits[] = {
     {78, "5.3.5", "local configuration error"},
 };
 
-bool local_sysexit(int status, const char **dsn, const char **text)
+bool dlv_sysexit(int status, const char **dsn, const char **text)
 {
     for (size_t i = 0; i < sizeof(sysexits) / sizeof(sysexits[0]); i++) {
         if (sysexits[i].status == status) {

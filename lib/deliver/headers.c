@@ -1,5 +1,5 @@
 /* headers.c - Delivered-To loop detection and the delivery prefix. */
-#include "local/headers.h"
+#include "deliver/headers.h"
 #include "util/buf.h"
 
 #include <ctype.h>
@@ -28,7 +28,7 @@ static bool value_matches(const char *v, size_t len, const char *address)
     return match;
 }
 
-bool local_has_delivered_to(const char *headers, size_t len,
+bool dlv_has_delivered_to(const char *headers, size_t len,
                             const char *address)
 {
     static const char name[] = "delivered-to:";
@@ -62,9 +62,9 @@ bool local_has_delivered_to(const char *headers, size_t len,
     return false;
 }
 
-int local_prefixed_producer(sink_t *out, void *ctx, char **err)
+int dlv_prefixed_producer(sink_t *out, void *ctx, char **err)
 {
-    const local_prefix_t *pre = ctx;
+    const dlv_prefix_t *pre = ctx;
 
     if (pre->sender)
         sink_printf(out, "Return-Path: <%s>\n", pre->sender);

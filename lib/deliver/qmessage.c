@@ -1,5 +1,5 @@
 /* qmessage.c - stream a queue file's content and read its headers. */
-#include "local/qmessage.h"
+#include "deliver/qmessage.h"
 #include "util/mem.h"
 
 /* Calls fn for each content record until X; stops early when fn says so. */
@@ -36,7 +36,7 @@ static int write_record(void *arg, const qrecord_t *rec)
     return 0;
 }
 
-int local_qfile_producer(sink_t *out, void *ctx, char **err)
+int dlv_qfile_producer(sink_t *out, void *ctx, char **err)
 {
     char *qerr = NULL;
     int rc = each_content_record(ctx, write_record, out, &qerr);
@@ -59,7 +59,7 @@ static int add_header_record(void *arg, const qrecord_t *rec)
 
     if (rec->type == QREC_LINE && rec->len == 0 && !hs->in_partial)
         return 1;  /* the empty line: end of headers */
-    if (hs->out->len + rec->len + 1 > LOCAL_HEADER_MAX)
+    if (hs->out->len + rec->len + 1 > DLV_HEADER_MAX)
         return 1;
     buf_append(hs->out, rec->data, rec->len);
     if (rec->type == QREC_LINE)
@@ -68,7 +68,7 @@ static int add_header_record(void *arg, const qrecord_t *rec)
     return 0;
 }
 
-int local_qfile_headers(qfile_t *qf, buf_t *out, char **err)
+int dlv_qfile_headers(qfile_t *qf, buf_t *out, char **err)
 {
     struct header_state hs = {out, false};
 

@@ -221,33 +221,13 @@ static void deliver_recipient(const delivery_t *dv, const buf_t *headers,
 
 /* ---- the request ---- */
 
-static int open_queue_file(const local_agent_t *a, const dlv_request_t *req,
-                           qfile_t **qf, char **err)
-{
-    if (qfile_open(a->queue, req->queue_name, req->queue_id, QFILE_READ, qf,
-                   err) != QFILE_OK)
-        return -1;
-    switch (queue_lock(qfile_fd(*qf), QUEUE_LOCK_SHARED, false, err)) {
-    case 0:
-        return 0;
-    case 1:
-        if (err)
-            *err = xstrdup("queue file is locked");
-        /* FALLTHROUGH */
-    default:
-        qfile_close(*qf);
-        *qf = NULL;
-        return -1;
-    }
-}
-
 int local_agent_deliver(const local_agent_t *a, const dlv_request_t *req,
                         dlv_result_t *results, char **err)
 {
     buf_t headers = BUF_INIT;
     qfile_t *qf;
 
-    if (open_queue_file(a, req, &qf, err) < 0)
+    if (dlv_qfile_open(a->queue, req->queue_name, req->queue_id, &qf, err) < 0)
         return -1;
     if (dlv_qfile_headers(qf, &headers, err) < 0) {
         qfile_close(qf);

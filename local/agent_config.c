@@ -2,6 +2,7 @@
  * expansion with the command expansion filter. */
 #include "local/agent_config.h"
 #include "config/config.h"
+#include "deliver/locks.h"
 #include "local/template.h"
 #include "mail/resolve_dict.h"
 #include "util/mem.h"
@@ -64,25 +65,6 @@ static int open_alias_maps(local_agent_t *a, char **err)
     return rc;
 }
 
-static int parse_locks(const char *value, int *locks, char **err)
-{
-    char **words = cfg_split_list(value);
-    int rc = 0;
-
-    *locks = 0;
-    for (size_t i = 0; words[i] && rc == 0; i++) {
-        if (str_case_eq(words[i], "fcntl"))
-            *locks |= MBOX_LOCK_FCNTL;
-        else if (str_case_eq(words[i], "dotlock"))
-            *locks |= MBOX_LOCK_DOTLOCK;
-        else
-            rc = set_err(err, "mailbox_delivery_lock: unsupported lock \"%s\"%s",
-                         words[i], NULL);
-    }
-    cfg_list_free(words);
-    return rc;
-}
-
 static int lookup_default_privs(local_agent_t *a, char **err)
 {
     const char *name = cfg_str("default_privs");
@@ -138,7 +120,8 @@ int local_agent_from_config(local_agent_t *a, const queue_t *q, char **err)
     a->cleanup_socket = p->cleanup_socket;
     if (read_classes("allow_mail_to_commands", &a->expand.allow_commands, err) < 0
         || read_classes("allow_mail_to_files", &a->expand.allow_files, err) < 0
-        || parse_locks(cfg_str("mailbox_delivery_lock"), &p->mbox.locks, err) < 0
+        || dlv_parse_locks("mailbox_delivery_lock", cfg_str("mailbox_delivery_lock"),
+                           &p->mbox.locks, err) < 0
         || lookup_default_privs(a, err) < 0
         || open_alias_maps(a, err) < 0)
         goto fail;

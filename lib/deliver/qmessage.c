@@ -1,4 +1,5 @@
-/* qmessage.c - stream a queue file's content and read its headers. */
+/* qmessage.c - open a queue file for delivery, stream its content and
+ * read its headers. */
 #include "deliver/qmessage.h"
 #include "util/mem.h"
 
@@ -74,4 +75,23 @@ int dlv_qfile_headers(qfile_t *qf, buf_t *out, char **err)
 
     buf_reset(out);
     return each_content_record(qf, add_header_record, &hs, err);
+}
+
+int dlv_qfile_open(const queue_t *q, const char *name, const char *id,
+                   qfile_t **qf, char **err)
+{
+    if (qfile_open(q, name, id, QFILE_READ, qf, err) != QFILE_OK)
+        return -1;
+    switch (queue_lock(qfile_fd(*qf), QUEUE_LOCK_SHARED, false, err)) {
+    case 0:
+        return 0;
+    case 1:
+        if (err)
+            *err = xstrdup("queue file is locked");
+        /* FALLTHROUGH */
+    default:
+        qfile_close(*qf);
+        *qf = NULL;
+        return -1;
+    }
 }

@@ -115,7 +115,7 @@ int local_agent_from_config(local_agent_t *a, const queue_t *q, char **err)
     p->mbox.stale_lock_time = (int) cfg_time("stale_lock_time");
     a->mailbox.mbox = &p->mbox;
     a->switch_privileges = geteuid() == 0;
-    buf_printf(&path, "%s/private/cleanup", cfg_str("queue_directory"));
+    buf_printf(&path, "%s/public/%s", cfg_str("queue_directory"), cfg_str("cleanup_service_name"));
     p->cleanup_socket = buf_detach(&path);
     a->cleanup_socket = p->cleanup_socket;
     if (read_classes("allow_mail_to_commands", &a->expand.allow_commands, err) < 0

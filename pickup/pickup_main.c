@@ -21,7 +21,7 @@ static void pickup_post_init(const struct server_context *ctx)
     (void) ctx;
     if ((queue = queue_from_config(&err)) == NULL)
         msg_fatal("%s", err);
-    buf_printf(&path, "%s/private/%s", queue_root(queue), cfg_str("cleanup_service_name"));
+    buf_printf(&path, "%s/public/%s", queue_root(queue), cfg_str("cleanup_service_name"));
     cleanup_socket = buf_detach(&path);
 }
 

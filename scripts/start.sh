@@ -86,10 +86,9 @@ fi
 # The SMTP listener: Postfix's "smtp inet" line, moved to 127.0.0.1:PORT
 # (also when a previous run used another port).
 sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)([[:space:]]+inet[[:space:]])/127.0.0.1:$port\2/" "$conf/master.cf"
-# pickup and local connect to private/cleanup (docs/CLEANUP.md), while
-# Postfix's master.cf (and conf/master.cf) makes cleanup public: keep the
-# socket where its clients look for it.
-sed -i -E 's/^(cleanup[[:space:]]+unix[[:space:]]+)n([[:space:]])/\1-\2/' "$conf/master.cf"
+# cleanup is public (Postfix's master.cf): its clients connect to
+# public/cleanup. Undo the private column an earlier start.sh set.
+sed -i -E 's/^(cleanup[[:space:]]+unix[[:space:]]+)-([[:space:]])/\1n\2/' "$conf/master.cf"
 
 "$bin/postconf" -c "$conf" -e \
   "queue_directory=$run/queue" \

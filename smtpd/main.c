@@ -81,7 +81,7 @@ static void smtpd_post_init(const struct server_context *ctx)
         msg_fatal("%s", err);
     if ((policy = policy_new(resolve_setup_config(resolve), &err)) == NULL)
         msg_fatal("%s", err);
-    buf_printf(&path, "%s/private/%s", queue_root(queue), cfg_str("cleanup_service_name"));
+    buf_printf(&path, "%s/public/%s", queue_root(queue), cfg_str("cleanup_service_name"));
     cleanup_path = buf_detach(&path);
     glue_cfg.policy = policy;
     glue_cfg.cleanup_path = cleanup_path;

@@ -54,7 +54,7 @@ static void test_from_config(void **state)
     assert_int_equal(a.mailbox.mbox->locks, MBOX_LOCK_FCNTL | MBOX_LOCK_DOTLOCK);
     assert_int_equal(a.expand.allow_commands, LOCAL_CLASS_ALIAS);
     assert_int_equal(a.expand.allow_files, LOCAL_CLASS_ALIAS | LOCAL_CLASS_FORWARD);
-    assert_string_equal(a.cleanup_socket, "/var/spool/test/private/cleanup");
+    assert_string_equal(a.cleanup_socket, "/var/spool/test/public/cleanup");
     assert_string_equal(a.default_privs.name, "nobody");
     assert_true(a.expand.is_local_domain(a.expand.ctx, "here.example"));
     assert_true(a.expand.is_local_domain(a.expand.ctx, "LOCALHOST"));

@@ -9,7 +9,7 @@ against a temporary queue (no master):
     file; a client that disconnects mid-message leaves no file.
   * sendmail -c DIR writes into maildrop/; pickup -S (woken with "W")
     replays it through cleanup (spawned per connection on
-    QUEUE/private/cleanup) into incoming/ and logs "ID: uid=N from=<...>".
+    QUEUE/public/cleanup) into incoming/ and logs "ID: uid=N from=<...>".
 
 Usage: test_cleanup.py BIN_DIR LIBEXEC_DIR
 """
@@ -188,7 +188,7 @@ def sendmail_pickup(inst, first_id):
     check(len(inst.files("maildrop")) == 1, "maildrop file written")
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(os.path.join(inst.queue, "private", "cleanup"))
+    listener.bind(os.path.join(inst.queue, "public", "cleanup"))
     listener.listen(5)
     listener.settimeout(0.2)
     stop = threading.Event()

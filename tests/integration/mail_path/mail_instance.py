@@ -23,23 +23,11 @@ sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 from postern_instance import DEFAULT_SRC, PosternError, PosternInstance, wait_for  # noqa: E402,F401
 
 
-def _cleanup_private(master_cf):
-    """pickup and local connect to private/cleanup (docs/CLEANUP.md); the
-    stock master.cf marks cleanup public, so flip its private column."""
-    out = []
-    for line in master_cf.split("\n"):
-        fields = line.split()
-        if len(fields) >= 3 and fields[0] == "cleanup" and fields[1] == "unix" and fields[2] == "n":
-            line = line.replace(" n ", " - ", 1)
-        out.append(line)
-    return "\n".join(out)
-
-
 class MailInstance(PosternInstance):
     def __init__(self, bin_dir, params=None, **kw):
         src = os.path.abspath(kw.pop("src_dir", None) or DEFAULT_SRC)
         with open(os.path.join(src, "conf", "master.cf")) as f:
-            master_cf = _cleanup_private(f.read())
+            master_cf = f.read()
         settings = {
             "mydestination": "$myhostname, localhost, example.test",
             "home_mailbox": "",

@@ -3,6 +3,7 @@
  * tmp name. On any failure the new/ name is removed again, so a reported
  * failure never leaves a visible message (the caller retries later). */
 #include "maildir/maildir.h"
+#include "util/errstr.h"
 #include "util/mem.h"
 
 #include <errno.h>
@@ -14,28 +15,6 @@
 #include <unistd.h>
 
 #define MAILDIR_CREATE_ATTEMPTS 10
-
-/* Sets *err to the formatted text plus ": strerror(errno)" (when errno is
- * not 0) and keeps errno. Returns -1. */
-static int fail(char **err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char **err, int errnum, const char *fmt, ...)
-{
-    buf_t b = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    if (errnum)
-        buf_printf(&b, ": %s", strerror(errnum));
-    if (err)
-        *err = buf_detach(&b);
-    buf_dispose(&b);
-    errno = errnum;
-    return -1;
-}
 
 static void trace(const maildir_opts_t *opts, const char *step, const char *path)
 {
@@ -73,7 +52,7 @@ static int make_dirs(const char *path)
 static int make_dir(const char *path, char **err)
 {
     if (make_dirs(path) < 0)
-        return fail(err, errno, "create maildir file %s", path);
+        return errstr_errno(err, errno, "create maildir file %s", path);
     return 0;
 }
 
@@ -126,9 +105,9 @@ static int open_tmp(const char *dir, const maildir_opts_t *opts, buf_t *base,
             return fd;
         }
         if (errno != EEXIST)
-            return fail(err, errno, "create maildir file %s", tmp_path->data);
+            return errstr_errno(err, errno, "create maildir file %s", tmp_path->data);
     }
-    return fail(err, EEXIST, "create maildir file %s", tmp_path->data);
+    return errstr_errno(err, EEXIST, "create maildir file %s", tmp_path->data);
 }
 
 /* Runs the producer into fd and makes the bytes durable. */
@@ -142,18 +121,18 @@ static int write_message(int fd, const char *tmp_path,
     if (produce(&out->base, ctx, &perr) < 0 || out->base.error) {
         if (out->base.error) {
             xfree(perr);
-            return fail(err, out->base.error, "create maildir file %s",
+            return errstr_errno(err, out->base.error, "create maildir file %s",
                         tmp_path);
         }
-        fail(err, 0, "create maildir file %s: %s", tmp_path,
+        errstr_errno(err, 0, "create maildir file %s: %s", tmp_path,
              perr ? perr : "message content unavailable");
         xfree(perr);
         return -1;
     }
     if (sink_fd_flush(out) < 0)
-        return fail(err, out->base.error, "create maildir file %s", tmp_path);
+        return errstr_errno(err, out->base.error, "create maildir file %s", tmp_path);
     if (fsync(fd) < 0)
-        return fail(err, errno, "create maildir file %s", tmp_path);
+        return errstr_errno(err, errno, "create maildir file %s", tmp_path);
     trace(opts, "fsync-file", tmp_path);
     return 0;
 }
@@ -174,12 +153,12 @@ static int publish(const char *dir, const char *tmp_path, const char *base,
         /* Some file systems cannot link; rename is the fallback. */
         if ((errno != EPERM && errno != EXDEV && errno != ENOSYS
              && errno != EOPNOTSUPP) || rename(tmp_path, new_path->data) < 0)
-            rc = fail(err, errno, "create maildir file %s", new_path->data);
+            rc = errstr_errno(err, errno, "create maildir file %s", new_path->data);
     }
     if (rc == 0)
         trace(opts, "link", new_path->data);
     if (rc == 0 && fsync_dir(new_dir.data) < 0) {
-        rc = fail(err, errno, "create maildir file %s", new_path->data);
+        rc = errstr_errno(err, errno, "create maildir file %s", new_path->data);
         (void) unlink(new_path->data);
     }
     if (rc == 0)
@@ -208,7 +187,7 @@ int maildir_deliver(const char *dir_arg, const maildir_opts_t *opts,
     if (rc == 0) {
         rc = write_message(fd, tmp_path.data, opts, produce, ctx, out, err);
         if (close(fd) < 0 && rc == 0)
-            rc = fail(err, errno, "create maildir file %s", tmp_path.data);
+            rc = errstr_errno(err, errno, "create maildir file %s", tmp_path.data);
         if (rc == 0)
             rc = publish(dir, tmp_path.data, base.data, out, opts, &final, err);
         saved = errno;

@@ -2,6 +2,7 @@
  * fcntl lock, From_ line, quoted content, closing empty line, fsync; on
  * any failure truncate back to the original size. */
 #include "mbox/mbox.h"
+#include "util/errstr.h"
 #include "util/mem.h"
 
 #include <errno.h>
@@ -23,26 +24,6 @@ void mbox_opts_default(mbox_opts_t *opts)
     opts->chown_new = false;
     opts->owner_uid = 0;
     opts->owner_gid = 0;
-}
-
-static int fail(char **err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char **err, int errnum, const char *fmt, ...)
-{
-    buf_t b = BUF_INIT;
-    va_list ap;
-
-    va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    if (errnum)
-        buf_printf(&b, ": %s", strerror(errnum));
-    if (err)
-        *err = buf_detach(&b);
-    buf_dispose(&b);
-    errno = errnum;
-    return -1;
 }
 
 /* Opens an existing mailbox, or creates it (exclusively, so that we know
@@ -75,18 +56,18 @@ static int open_mailbox(const char *path, const mbox_opts_t *opts,
     int fd = open_or_create(path, opts, &created);
 
     if (fd < 0)
-        return fail(err, errno, "cannot open file");
+        return errstr_errno(err, errno, "cannot open file");
     if (created && opts->chown_new
         && fchown(fd, opts->owner_uid, opts->owner_gid) < 0) {
-        fail(err, errno, "cannot set owner of new file");
+        errstr_errno(err, errno, "cannot set owner of new file");
         (void) unlink(path);
     } else if (fstat(fd, st) < 0) {
-        fail(err, errno, "cannot examine file");
+        errstr_errno(err, errno, "cannot examine file");
     } else if (!S_ISREG(st->st_mode)) {
-        fail(err, 0, "file is not a regular file");
+        errstr_errno(err, 0, "file is not a regular file");
         errno = EPERM;
     } else if (st->st_nlink > 1) {
-        fail(err, 0, "file has too many hard links");
+        errstr_errno(err, 0, "file has too many hard links");
         errno = EPERM;
     } else {
         return fd;
@@ -110,7 +91,7 @@ static int write_message(int fd, off_t orig, const char *sender, time_t when,
 
     if (opts->size_limit > 0 && orig >= opts->size_limit) {
         xfree(out);
-        return fail(err, EFBIG, "error writing message");
+        return errstr_errno(err, EFBIG, "error writing message");
     }
     sink_fd_init(out, fd, opts->size_limit > 0 ? opts->size_limit - orig : 0);
     localtime_r(&when, &tm);
@@ -120,13 +101,13 @@ static int write_message(int fd, off_t orig, const char *sender, time_t when,
                 date);
     mbox_quote_init(&quote, &out->base);
     if (produce(&quote.base, ctx, &perr) < 0 && !quote.base.error && !out->base.error)
-        rc = fail(err, 0, "error reading message: %s",
+        rc = errstr_errno(err, 0, "error reading message: %s",
                   perr ? perr : "message content unavailable");
     else if (mbox_quote_finish(&quote) < 0 || sink_fd_flush(out) < 0)
-        rc = fail(err, out->base.error ? out->base.error : quote.base.error,
+        rc = errstr_errno(err, out->base.error ? out->base.error : quote.base.error,
                   "error writing message");
     else if (fsync(fd) < 0)
-        rc = fail(err, errno, "error writing message");
+        rc = errstr_errno(err, errno, "error writing message");
     xfree(perr);
     xfree(out);
     return rc;
@@ -161,7 +142,7 @@ int mbox_append(const char *path, const char *sender, time_t when,
     if (rc == 0 && (opts->locks & MBOX_LOCK_FCNTL))
         rc = mbox_fcntl_lock(fd, opts, err);
     if (rc == 0 && fstat(fd, &st) < 0)
-        rc = fail(err, errno, "cannot examine file");
+        rc = errstr_errno(err, errno, "cannot examine file");
     if (rc == 0) {
         rc = write_message(fd, st.st_size, sender, when, opts, produce, ctx, err);
         saved = errno;

@@ -56,21 +56,14 @@ static int lock_shared(dict_t *d, short type, char **err)
 {
     struct db_state *s = state(d);
 
-    if (!(d->flags & DICT_FLAG_LOCK) || s->held_lock)
-        return 0;
-    if (dict_file_lock(s->fd, type) < 0) {
-        *err = dict_errorf("%s: lock: %s", s->path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return dict_file_access_lock(d, s->fd, s->held_lock, s->path, type, err);
 }
 
 static void unlock_shared(dict_t *d)
 {
     struct db_state *s = state(d);
 
-    if ((d->flags & DICT_FLAG_LOCK) && !s->held_lock)
-        (void) dict_file_lock(s->fd, F_UNLCK);
+    dict_file_access_unlock(d, s->fd, s->held_lock);
 }
 
 static void set_dbt(DBT *t, const char *text, bool with_nul)

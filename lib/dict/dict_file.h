@@ -87,6 +87,13 @@ char *dict_file_index_path(const char *type, const char *name);
 /* fcntl() lock on the whole file: F_RDLCK, F_WRLCK or F_UNLCK; waits.
  * Returns 0, or -1 with errno set. */
 int dict_file_lock(int fd, short type);
+/* Per-access locking of an indexed file: takes a lock of `type` on fd
+ * around one access when the table was opened with DICT_FLAG_LOCK and
+ * does not already hold a lock for its whole life (in-place writers).
+ * Returns 0, or -1 with *err naming path. */
+int dict_file_access_lock(const dict_t *d, int fd, bool held, const char *path,
+                          short type, char **err);
+void dict_file_access_unlock(const dict_t *d, int fd, bool held);
 /* True when path no longer names the file described by *st (replaced,
  * removed or modified since). */
 bool dict_file_changed(const char *path, const struct stat *st);

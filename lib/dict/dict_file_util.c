@@ -21,6 +21,24 @@ int dict_file_lock(int fd, short type)
     return 0;
 }
 
+int dict_file_access_lock(const dict_t *d, int fd, bool held, const char *path,
+                          short type, char **err)
+{
+    if (!(dict_flags(d) & DICT_FLAG_LOCK) || held)
+        return 0;
+    if (dict_file_lock(fd, type) < 0) {
+        *err = dict_errorf("%s: lock: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void dict_file_access_unlock(const dict_t *d, int fd, bool held)
+{
+    if ((dict_flags(d) & DICT_FLAG_LOCK) && !held)
+        (void) dict_file_lock(fd, F_UNLCK);
+}
+
 bool dict_file_changed(const char *path, const struct stat *st)
 {
     struct stat now;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "smtp/reply.h"
-#include "smtpd_session.h"
+#include "smtpd/smtpd_session.h"
 #include "util/buf.h"
 #include "util/msg.h"
 

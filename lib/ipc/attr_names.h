@@ -84,4 +84,27 @@
 #define CLEANUP_FLAG_HOLD             2 /* put the message into hold/ */
 #define CLEANUP_FLAG_DISCARD          4 /* accept and throw away (DISCARD action) */
 
+/* Anvil protocol: smtpd, submission -> anvil (announced protocol name
+ * "anvil"). Full description: docs/ANVIL.md. One long-lived connection
+ * per client process; each request names an ident ("service:address"):
+ *   request=connect       ident  -> status, count, rate
+ *   request=disconnect    ident  -> status
+ *   request=message       ident  -> status, rate
+ *   request=recipient     ident  -> status, rate
+ *   request=newtls        ident  -> status, rate
+ *   request=auth          ident  -> status, rate, failures, lockout
+ *   request=auth_failure  ident, window, lockout_limit, lockout_time
+ *                                -> status, failures, lockout, started
+ * Connections a client process announced and did not end are ended by
+ * anvil when that process's connection closes. */
+#define ATTR_ANVIL_PROTOCOL  "anvil"
+#define ATTR_IDENT           "ident"         /* str: "service:client-address" */
+#define ATTR_RATE            "rate"          /* int: events in the current window */
+#define ATTR_FAILURES        "failures"      /* int: failed AUTH attempts remembered */
+#define ATTR_LOCKOUT         "lockout"       /* long: seconds of lockout left, 0 = none */
+#define ATTR_STARTED         "started"       /* int: 1 = this failure started the lockout */
+#define ATTR_WINDOW          "window"        /* long: seconds a failure is remembered */
+#define ATTR_LOCKOUT_LIMIT   "lockout_limit" /* int: failures that start a lockout, 0 = never */
+#define ATTR_LOCKOUT_TIME    "lockout_time"  /* long: seconds a lockout lasts */
+
 #endif

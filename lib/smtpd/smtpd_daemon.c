@@ -16,6 +16,7 @@
 #include "queue/queue.h"
 #include "queue/queue_config.h"
 #include "server/server.h"
+#include "smtpd_anvil.h"
 #include "smtpd_client.h"
 #include "smtpd_daemon.h"
 #include "smtpd_glue.h"
@@ -75,7 +76,6 @@ static void smtpd_post_init(const struct server_context *ctx)
     buf_t path = BUF_INIT;
     char *err = NULL;
 
-    (void) ctx;
     read_session_config();
     if ((queue = queue_from_config(&err)) == NULL)
         msg_fatal("%s", err);
@@ -90,6 +90,12 @@ static void smtpd_post_init(const struct server_context *ctx)
     glue_cfg.cleanup_timeout_ms = ms_from_seconds(cfg_time("ipc_timeout"));
     glue_cfg.myhostname = session_cfg.myhostname;
     glue_cfg.delay_reject = cfg_bool("smtpd_delay_reject");
+    buf_reset(&path);
+    buf_printf(&path, "%s/private/anvil", queue_root(queue));
+    if (smtpd_anvil_setup(path.data, ctx->stand_alone ? "" : ctx->service_name, policy,
+                          session_cfg.myhostname, &err) < 0)
+        msg_fatal("%s", err);
+    buf_dispose(&path);
     config_report_unused();
 }
 
@@ -108,19 +114,24 @@ static void smtpd_service(int fd, const struct server_context *ctx)
     smtpd_glue_t *glue;
     smtpd_session_t *session;
     smtpd_sink_t sink;
+    smtpd_anvil_t *anvil;
     stream_t *st;
 
     (void) ctx;
     smtpd_client_lookup(fd, peername_lookup, &client);
+    anvil = smtpd_anvil_begin(&client);
     cfg.client_name = client.name;
     cfg.client_addr = client.addr;
     glue = smtpd_glue_new(&glue_cfg, &client);
     smtpd_glue_sink(glue, &sink);
     session = smtpd_session_new(&cfg, &sink);
     smtpd_glue_set_session(glue, session);
+    smtpd_glue_set_anvil(glue, anvil);
     st = stream_open_fd(fd, 0);
-    (void) smtpd_session_run(session, st);
+    if (smtpd_anvil_connect(anvil, st) == 0)
+        (void) smtpd_session_run(session, st);
     stream_close(st);
+    smtpd_anvil_end(anvil);
     smtpd_session_free(session);
     smtpd_glue_free(glue);
     retire_if_tables_changed();
@@ -129,6 +140,7 @@ static void smtpd_service(int fd, const struct server_context *ctx)
 static void smtpd_pre_exit(const struct server_context *ctx)
 {
     (void) ctx;
+    smtpd_anvil_shutdown();
     policy_free(policy);
     resolve_setup_free(resolve);
     queue_free(queue);

@@ -22,6 +22,7 @@ struct smtpd_glue {
     const smtpd_glue_config_t *cfg;
     const smtpd_client_t *client;
     const smtpd_session_t *session;
+    smtpd_anvil_t *anvil;           /* per-client rate limits, NULL: none */
     int in_mynetworks;
     policy_decision_t decision;
     cleanup_client_t *cleanup;      /* connection, kept across messages */
@@ -65,6 +66,11 @@ smtpd_glue_t *smtpd_glue_new(const smtpd_glue_config_t *cfg, const smtpd_client_
 void smtpd_glue_set_session(smtpd_glue_t *g, const smtpd_session_t *s)
 {
     g->session = s;
+}
+
+void smtpd_glue_set_anvil(smtpd_glue_t *g, smtpd_anvil_t *a)
+{
+    g->anvil = a;
 }
 
 static void close_cleanup(smtpd_glue_t *g)
@@ -189,6 +195,8 @@ static int glue_mail(void *ctx, const smtp_mail_args_t *mail, buf_t *reply)
     smtpd_glue_t *g = ctx;
 
     reset_transaction(g);
+    if (smtpd_anvil_mail(g->anvil, reply) < 0)
+        return -1;
     quote_addr(&mail->sender, &g->sender);
     buf_reset(&g->sender_internal);
     buf_append(&g->sender_internal, mail->sender.addr.data, mail->sender.addr.len);
@@ -258,6 +266,8 @@ static int glue_rcpt(void *ctx, const smtp_rcpt_args_t *rcpt, buf_t *reply)
     size_t n = g->rcpt_count;
     int rc;
 
+    if (smtpd_anvil_rcpt(g->anvil, reply) < 0)
+        return -1;
     quote_addr(&rcpt->rcpt, &quoted);
     rc = check(g, POLICY_AT_RCPT, quoted.data, reply);
     buf_dispose(&quoted);

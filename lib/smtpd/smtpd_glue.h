@@ -25,6 +25,7 @@
 #define POSTERN_SMTPD_GLUE_H
 
 #include "policy/policy.h"
+#include "smtpd_anvil.h"
 #include "smtpd_client.h"
 #include "smtpd_session.h"
 
@@ -43,6 +44,8 @@ smtpd_glue_t *smtpd_glue_new(const smtpd_glue_config_t *cfg, const smtpd_client_
 /* The session whose HELO name and extensions the checks use. */
 void smtpd_glue_set_session(smtpd_glue_t *g, const smtpd_session_t *s);
 void smtpd_glue_sink(smtpd_glue_t *g, smtpd_sink_t *sink);
+/* The connection's anvil limits (smtpd_anvil.h) for MAIL and RCPT. */
+void smtpd_glue_set_anvil(smtpd_glue_t *g, smtpd_anvil_t *a);
 /* Aborts an open transaction and closes the cleanup connection. */
 void smtpd_glue_free(smtpd_glue_t *g);
 

@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libssl-dev libdb-dev libsasl2-dev libgdbm-dev libpcre2-dev
   libcmocka-dev python3 openssl
+  libc-ares-dev   # DNS lookups (lib/dns)
   swaks pflogsumm   # clients and log analyser the integration tests use
   "$@"
 )

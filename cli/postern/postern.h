@@ -11,4 +11,8 @@ void say_fatal(const char *fmt, ...)
  * quiet: only problems are printed. */
 int postern_check(const char *daemon_dir);
 
+/* "postern route ADDRESS...": see postern_route.c. Returns the exit
+ * status (0 all routable, 1 a failure, 2 usage). */
+int postern_route(int argc, char **argv);
+
 #endif

@@ -10,6 +10,7 @@
  * reload     SIGHUP to master: re-read main.cf and master.cf
  * status     exit 0 and say so when master runs, 1 otherwise
  * check      see postern_check.c
+ * route ADDRESS...  where mail for each address would go: see postern_route.c
  *
  * master is found in daemon_directory; when that holds no master program
  * (a development instance run from the build tree), in the directory of
@@ -70,7 +71,8 @@ static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
     fprintf(stderr, "usage: postern [-c config_dir] [-v] "
-            "start|start-fg|stop|abort|reload|status|check\n");
+            "start|start-fg|stop|abort|reload|status|check\n"
+            "       postern [-c config_dir] route address...\n");
     exit(2);
 }
 
@@ -240,12 +242,14 @@ int main(int argc, char **argv)
         else
             usage();
     }
-    if (optind + 1 != argc)
+    if (optind >= argc || (optind + 1 != argc && strcmp(argv[optind], "route") != 0))
         usage();
     if (config_load(config_arg, &err) < 0) {
         fprintf(stderr, "postern: fatal: %s\n", err);
         return 1;
     }
+    if (strcmp(argv[optind], "route") == 0)
+        return postern_route(argc - optind - 1, argv + optind + 1);
     snprintf(pid_path, sizeof(pid_path), "%s/pid/master.pid",
              cfg_str("queue_directory"));
     if (strcmp(argv[optind], "check") != 0)

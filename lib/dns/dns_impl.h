@@ -9,9 +9,18 @@
 #include "dns/dns.h"
 #include "dns/dns_reply.h"
 
+#define DNS_WATCH_MAX ARES_GETSOCK_MAXNUM
+
+struct aquery;
+
 struct dns_resolver {
     dns_options_t opts;
     ares_channel channel;
+    size_t async_pending;             /* dns_async queries not answered */
+    struct aquery *async_queries;     /* every dns_async query still known */
+    int watched[DNS_WATCH_MAX];       /* fds registered with lib/util/events */
+    int watched_how[DNS_WATCH_MAX];   /* 1 read, 2 write */
+    size_t nwatched;
 };
 
 /* The answer to one question after CNAME chains were followed. */
@@ -21,6 +30,18 @@ typedef struct dns_answer {
     size_t count;
     buf_t canon;             /* the name that owns them */
 } dns_answer_t;
+
+/* ares_getsock() bits, tested without c-ares' macros (which shift a
+ * signed 1 into the sign bit for the last socket). */
+static inline bool sock_readable(int bits, int i)
+{
+    return ((unsigned) bits >> i) & 1u;
+}
+
+static inline bool sock_writable(int bits, int i)
+{
+    return ((unsigned) bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+}
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long dns_now_ms(void);
@@ -34,6 +55,22 @@ dns_status_t dns_query(dns_resolver_t *r, const char *name, int type,
                        long long deadline, dns_answer_t *ans, bool *nxdomain,
                        char **why);
 void dns_answer_dispose(dns_answer_t *ans);
+
+/* One reply of c-ares (status ARES_*, abuf/alen may be NULL/0) for
+ * name/type: 1 with records in ans (*st DNS_OK), 0 when a CNAME chain
+ * leads to another name to ask for (copied to next), -1 when done with
+ * the failure *st and *why. links_left counts down the CNAME links. */
+int dns_interpret(int status, const unsigned char *abuf, size_t alen, const char *name,
+                  int type, dns_answer_t *ans, int *links_left, buf_t *next,
+                  bool *nxdomain, char **why, dns_status_t *st);
+
+/* The MX list of an answer (null MX, bad targets, order and duplicates
+ * as dns_lookup_mx); *why set unless DNS_OK. */
+dns_status_t dns_mx_from_answer(const dns_answer_t *ans, const char *domain,
+                                dns_mx_list_t *out, char **why);
+
+/* Ends every asynchronous query (dns_resolver_free, after ares_destroy). */
+void dns_async_shutdown(dns_resolver_t *r);
 
 /* "Name service error for name=NAME type=TYPE: TEXT" */
 char *dns_error_text(const char *name, int type, const char *text);

@@ -45,31 +45,23 @@ static void mx_order(dns_mx_list_t *l)
     }
 }
 
-dns_status_t dns_lookup_mx(dns_resolver_t *r, const char *domain,
-                           dns_mx_list_t *out, char **why)
+dns_status_t dns_mx_from_answer(const dns_answer_t *ans, const char *domain,
+                                dns_mx_list_t *out, char **why)
 {
-    dns_answer_t ans;
     dns_addr_t literal;
-    bool nx, null_mx = false;
-    dns_status_t st;
+    bool null_mx = false;
 
     memset(out, 0, sizeof(*out));
-    st = dns_query(r, domain, DNS_TYPE_MX, dns_deadline(r), &ans, &nx, why);
-    if (st != DNS_OK) {
-        dns_answer_dispose(&ans);
-        return st;
-    }
-    out->items = xcalloc(ans.count, sizeof(dns_mx_t));
-    for (size_t i = 0; i < ans.count; i++) {
-        const char *host = ans.rrs[i]->target;
+    out->items = xcalloc(ans->count ? ans->count : 1, sizeof(dns_mx_t));
+    for (size_t i = 0; i < ans->count; i++) {
+        const char *host = ans->rrs[i]->target;
         if (*host == '\0')
             null_mx = true;
         else if (dns_valid_hostname(host) || dns_parse_addr(host, &literal)) {
             out->items[out->count].host = xstrdup(host);
-            out->items[out->count++].pref = ans.rrs[i]->pref;
+            out->items[out->count++].pref = ans->rrs[i]->pref;
         }
     }
-    dns_answer_dispose(&ans);
     if (null_mx || out->count == 0) {
         dns_mx_list_dispose(out);
         *why = dns_error_text(domain, DNS_TYPE_MX, null_mx ? "Null MX (RFC 7505)"
@@ -78,6 +70,21 @@ dns_status_t dns_lookup_mx(dns_resolver_t *r, const char *domain,
     }
     mx_order(out);
     return DNS_OK;
+}
+
+dns_status_t dns_lookup_mx(dns_resolver_t *r, const char *domain,
+                           dns_mx_list_t *out, char **why)
+{
+    dns_answer_t ans;
+    bool nx;
+    dns_status_t st;
+
+    memset(out, 0, sizeof(*out));
+    st = dns_query(r, domain, DNS_TYPE_MX, dns_deadline(r), &ans, &nx, why);
+    if (st == DNS_OK)
+        st = dns_mx_from_answer(&ans, domain, out, why);
+    dns_answer_dispose(&ans);
+    return st;
 }
 
 dns_status_t dns_lookup_txt(dns_resolver_t *r, const char *name,

@@ -116,6 +116,7 @@ void dns_resolver_free(dns_resolver_t *r)
     if (r == NULL)
         return;
     ares_destroy(r->channel);
+    dns_async_shutdown(r);
     xfree(r->opts.nameservers);
     xfree(r);
 }
@@ -159,11 +160,11 @@ static void run_once(dns_resolver_t *r, long long remaining)
     int nfds = 0, n;
 
     for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-        if (!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+        if (!sock_readable(bits, i) && !sock_writable(bits, i))
             continue;
         pfd[nfds].fd = socks[i];
-        pfd[nfds].events = (short) ((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0)
-                                    | (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+        pfd[nfds].events = (short) ((sock_readable(bits, i) ? POLLIN : 0)
+                                    | (sock_writable(bits, i) ? POLLOUT : 0));
         pfd[nfds++].revents = 0;
     }
     n = poll(pfd, (nfds_t) nfds, poll_wait_ms(r, remaining));
@@ -186,6 +187,8 @@ static void run_once(dns_resolver_t *r, long long remaining)
 static void ask(dns_resolver_t *r, const char *name, int type, long long deadline,
                 pending_t *p)
 {
+    if (r->async_pending > 0)
+        msg_panic("dns: synchronous lookup on a resolver with asynchronous queries");
     memset(p, 0, sizeof(*p));
     ares_query(r->channel, name, 1 /* IN */, type, query_done, p);
     while (!p->done) {
@@ -241,23 +244,20 @@ static dns_status_t failure(int status, const char *name, int type, bool *nxdoma
     }
 }
 
-/* Interprets one reply: 1 when records were found, 0 when a CNAME chain
- * ends in another name to ask for (next), or a status < 0 encoded as
- * -(status) for "done with this status". */
-static int interpret(pending_t *p, const char *name, int type, dns_answer_t *ans,
-                     int *links_left, buf_t *next, bool *nxdomain, char **why,
-                     dns_status_t *st)
+int dns_interpret(int status, const unsigned char *abuf, size_t alen, const char *name,
+                  int type, dns_answer_t *ans, int *links_left, buf_t *next,
+                  bool *nxdomain, char **why, dns_status_t *st)
 {
     char *perr = NULL;
     int links;
 
     dns_answer_dispose(ans);
-    if (p->abuf == NULL || (p->status != ARES_SUCCESS && p->status != ARES_ENODATA
-                            && p->status != ARES_ENOTFOUND)) {
-        *st = failure(p->status, name, type, nxdomain, why);
+    if (abuf == NULL || (status != ARES_SUCCESS && status != ARES_ENODATA
+                         && status != ARES_ENOTFOUND)) {
+        *st = failure(status, name, type, nxdomain, why);
         return -1;
     }
-    if (dns_reply_parse(p->abuf, p->alen, &ans->reply, &perr) < 0) {
+    if (dns_reply_parse(abuf, alen, &ans->reply, &perr) < 0) {
         xfree(perr);
         *st = failure(ARES_EBADRESP, name, type, nxdomain, why);
         return -1;
@@ -269,9 +269,9 @@ static int interpret(pending_t *p, const char *name, int type, dns_answer_t *ans
         *st = DNS_OK;
         return 1;
     }
-    if (p->status != ARES_SUCCESS || links == 0 || *links_left <= 0) {
+    if (status != ARES_SUCCESS || links == 0 || *links_left <= 0) {
         *st = failure(links > 0 && *links_left <= 0 ? ARES_EBADRESP
-                      : p->status == ARES_SUCCESS ? ARES_ENODATA : p->status,
+                      : status == ARES_SUCCESS ? ARES_ENODATA : status,
                       buf_str(&ans->canon), type, nxdomain, why);
         return -1;
     }
@@ -298,8 +298,8 @@ dns_status_t dns_query(dns_resolver_t *r, const char *name, int type,
     }
     for (;;) {
         ask(r, buf_str(&current), type, deadline, &p);
-        int got = interpret(&p, buf_str(&current), type, ans, &links_left, &next,
-                            nxdomain, why, &st);
+        int got = dns_interpret(p.status, p.abuf, p.alen, buf_str(&current), type, ans,
+                                &links_left, &next, nxdomain, why, &st);
         xfree(p.abuf);
         if (got != 0)
             break;

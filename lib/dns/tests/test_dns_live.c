@@ -17,6 +17,9 @@
 #include <time.h>
 
 #include "dns/dns.h"
+#include "dns/dns_async.h"
+#include "dns/dns_reply.h"
+#include "util/events.h"
 #include "util/mem.h"
 
 #define SHUFFLE_TRIES 60
@@ -318,6 +321,88 @@ static void test_no_server(void **state)
     dns_resolver_free(r);
 }
 
+/* --- asynchronous queries ------------------------------------------------------ */
+
+typedef struct async_seen {
+    int done;
+    dns_status_t status[8];
+    char text[8][128];
+} async_seen_t;
+
+static async_seen_t seen;
+
+static void async_record(const dns_async_answer_t *a, void *ctx)
+{
+    int slot = (int) (intptr_t) ctx;
+
+    seen.done++;
+    seen.status[slot] = a->status;
+    if (a->status != DNS_OK)
+        snprintf(seen.text[slot], sizeof(seen.text[slot]), "%s", a->why);
+    else if (a->addrs.count)
+        snprintf(seen.text[slot], sizeof(seen.text[slot]), "%s", a->addrs.items[0].text);
+    else if (a->mx.count)
+        snprintf(seen.text[slot], sizeof(seen.text[slot]), "%s/%zu", a->mx.items[0].host,
+                 a->mx.count);
+    else if (a->txt.count)
+        snprintf(seen.text[slot], sizeof(seen.text[slot]), "%zu", a->txt.count);
+    else if (a->names.count)
+        snprintf(seen.text[slot], sizeof(seen.text[slot]), "%s", a->names.items[0]);
+}
+
+static void test_async(void **state)
+{
+    dns_resolver_t *r = resolver(DNS_INET_IPV4 | DNS_INET_IPV6, DNS_PREF_ANY, 1000);
+    dns_addr_list_t l;
+    char *why = NULL;
+
+    (void) state;
+    memset(&seen, 0, sizeof(seen));
+    dns_async_query(r, "multi.test", DNS_TYPE_MX, async_record, (void *) 0);
+    dns_async_query(r, "lazy.test", DNS_TYPE_A, async_record, (void *) 1);
+    dns_async_query(r, "slow.test", DNS_TYPE_A, async_record, (void *) 2);
+    dns_async_query(r, "big.test", DNS_TYPE_TXT, async_record, (void *) 3);
+    dns_async_query(r, "null.test", DNS_TYPE_MX, async_record, (void *) 4);
+    dns_async_query(r, "bad..name", DNS_TYPE_A, async_record, (void *) 5);
+    dns_async_query(r, "20.0.0.127.in-addr.arpa", DNS_TYPE_PTR, async_record, (void *) 6);
+    dns_async_query(r, "nx.test", DNS_TYPE_AAAA, async_record, (void *) 7);
+    assert_int_equal(seen.done, 0);            /* never answered from inside */
+    assert_int_equal(dns_async_pending(r), 8);
+    for (int i = 0; i < 300 && seen.done < 8; i++)
+        event_loop_once(50);
+    assert_int_equal(seen.done, 8);
+    assert_int_equal(dns_async_pending(r), 0);
+    assert_int_equal(seen.status[0], DNS_OK);
+    assert_string_equal(seen.text[0], "first.multi.test/5");
+    assert_int_equal(seen.status[1], DNS_OK);
+    assert_string_equal(seen.text[1], "127.0.0.20");
+    assert_int_equal(seen.status[2], DNS_TEMPFAIL);
+    assert_string_equal(seen.text[2], "Name service error for name=slow.test type=A: "
+                        "Host not found, try again");
+    assert_int_equal(seen.status[3], DNS_OK);
+    assert_string_equal(seen.text[3], "30");
+    assert_int_equal(seen.status[4], DNS_NULLMX);
+    assert_int_equal(seen.status[5], DNS_MALFORMED);
+    assert_int_equal(seen.status[6], DNS_OK);
+    assert_string_equal(seen.text[6], "host.test");
+    assert_int_equal(seen.status[7], DNS_NOTFOUND);
+    /* in flight when the resolver goes: answered with a temporary failure */
+    memset(&seen, 0, sizeof(seen));
+    dns_async_query(r, "slow.test", DNS_TYPE_TXT, async_record, (void *) 0);
+    dns_async_query(r, "bad..name", DNS_TYPE_A, async_record, (void *) 1);
+    event_loop_once(10);
+    dns_resolver_free(r);
+    assert_int_equal(seen.done, 2);
+    assert_int_equal(seen.status[0], DNS_TEMPFAIL);
+    assert_int_equal(seen.status[1], DNS_MALFORMED);
+    assert_int_equal(event_count(), 0);
+    /* a fresh resolver works synchronously again */
+    r = default_resolver();
+    expect_status(dns_lookup_host(r, "host.test", &l, &why), DNS_OK, &why, NULL);
+    dns_addr_list_dispose(&l);
+    dns_resolver_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_ptr),
         cmocka_unit_test(test_destinations),
         cmocka_unit_test(test_no_server),
+        cmocka_unit_test(test_async),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

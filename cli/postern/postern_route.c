@@ -7,7 +7,8 @@
  * addresses in the order the smtp client would try them, or the null-MX /
  * not-found / temporary-failure answer, with lib/dns and the parameters
  * inet_protocols, smtp_host_lookup, smtp_address_preference,
- * disable_dns_lookups and dns_nameservers.
+ * disable_dns_lookups and dns_nameservers (main.cf values, overridden by
+ * "-o name=value" options of the transport's master.cf service).
  *
  * Output on stdout, one block per address:
  *   user@example.com: class=default transport=smtp nexthop=example.com
@@ -45,18 +46,61 @@ static const char *class_name(resolve_class_t k)
     return "unknown";
 }
 
-/* True when master.cf runs the transport with the smtp program. */
-static bool runs_smtp(const master_cf_t *cf, const char *transport)
+/* The master.cf service of the transport when it is run by the smtp
+ * program; NULL otherwise (and *smtp says whether it is an smtp
+ * transport: without master.cf, "smtp" and "relay" are). */
+static const master_entry_t *smtp_service(const master_cf_t *cf, const char *transport,
+                                          bool *smtp)
 {
     const master_entry_t *e;
     const char *base;
 
-    if (cf == NULL)
-        return strcmp(transport, "smtp") == 0 || strcmp(transport, "relay") == 0;
+    *smtp = false;
+    if (cf == NULL) {
+        *smtp = strcmp(transport, "smtp") == 0 || strcmp(transport, "relay") == 0;
+        return NULL;
+    }
     if ((e = master_cf_find(cf, transport, MASTER_UNIX)) == NULL)
-        return false;
+        return NULL;
     base = strrchr(e->command, '/') ? strrchr(e->command, '/') + 1 : e->command;
-    return strcmp(base, "smtp") == 0;
+    *smtp = strcmp(base, "smtp") == 0;
+    return *smtp ? e : NULL;
+}
+
+/* Parameter values for lib/dns: the service's -o option (expanded) when
+ * it has one, else main.cf's. dns_options_from_params() uses each value
+ * before asking for the next, so one buffer suffices. */
+static const master_entry_t *param_service;
+static buf_t param_value;
+
+static const char *service_param(const char *name)
+{
+    const char *raw = param_service ? master_entry_opt(param_service, name) : NULL;
+    char *err = NULL;
+
+    if (raw == NULL)
+        return cfg_str(name);
+    if (config_expand_text(raw, false, &param_value, &err) < 0)
+        msg_fatal("master.cf: service %s: -o %s=%s: %s", param_service->service, name,
+                  raw, err);
+    return buf_str(&param_value);
+}
+
+static dns_resolver_t *service_resolver(const master_entry_t *service)
+{
+    dns_options_t opts;
+    dns_resolver_t *dns;
+    char *err = NULL;
+
+    param_service = service;
+    dns_options_init(&opts);
+    if (dns_options_from_params(&opts, service_param, &err) < 0)
+        msg_fatal("%s", err);
+    if ((dns = dns_resolver_new(&opts, &err)) == NULL)
+        msg_fatal("%s", err);
+    dns_options_dispose(&opts);
+    param_service = NULL;
+    return dns;
 }
 
 static void print_host(const dns_host_t *h, bool implicit, bool mx, const char *port,
@@ -112,10 +156,12 @@ static int show_smtp(dns_resolver_t *dns, const char *nexthop)
 }
 
 static int show_address(const resolve_config_t *cfg, const master_cf_t *cf,
-                        dns_resolver_t *dns, const char *addr)
+                        const char *addr)
 {
+    const master_entry_t *service;
     resolve_result_t r;
     int ret = 0;
+    bool smtp;
 
     resolve_result_init(&r);
     resolve_address(cfg, addr, &r);
@@ -131,8 +177,11 @@ static int show_address(const resolve_config_t *cfg, const master_cf_t *cf,
            r.flags & RESOLVE_FLAG_ERROR ? " bad-domain" : "");
     if (strcmp(buf_str(&r.transport), "error") == 0)
         ret = 1;
-    else if (runs_smtp(cf, buf_str(&r.transport)))
+    else if ((service = smtp_service(cf, buf_str(&r.transport), &smtp)) != NULL || smtp) {
+        dns_resolver_t *dns = service_resolver(service);
         ret = show_smtp(dns, buf_str(&r.nexthop));
+        dns_resolver_free(dns);
+    }
     resolve_result_dispose(&r);
     return ret;
 }
@@ -156,8 +205,6 @@ static master_cf_t *load_master_cf(void)
 int postern_route(int argc, char **argv)
 {
     resolve_setup_t *rs;
-    dns_resolver_t *dns;
-    dns_options_t opts;
     master_cf_t *cf;
     char *err = NULL;
     int ret = 0;
@@ -168,17 +215,12 @@ int postern_route(int argc, char **argv)
     }
     if ((rs = resolve_setup_new(cfg_str, resolve_open_dict, NULL, &err)) == NULL)
         msg_fatal("address resolver: %s", err);
-    dns_options_init(&opts);
-    if (dns_options_from_params(&opts, cfg_str, &err) < 0)
-        msg_fatal("%s", err);
-    if ((dns = dns_resolver_new(&opts, &err)) == NULL)
-        msg_fatal("%s", err);
-    dns_options_dispose(&opts);
+    dns_resolver_free(service_resolver(NULL));   /* bad DNS settings: fail now */
     cf = load_master_cf();
     for (int i = 0; i < argc; i++)
-        ret |= show_address(resolve_setup_config(rs), cf, dns, argv[i]);
+        ret |= show_address(resolve_setup_config(rs), cf, argv[i]);
     master_cf_free(cf);
-    dns_resolver_free(dns);
     resolve_setup_free(rs);
+    buf_dispose(&param_value);
     return ret;
 }

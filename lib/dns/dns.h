@@ -4,7 +4,8 @@
  * (name servers, inet_protocols, smtp_address_preference,
  * smtp_host_lookup, a total time limit per lookup). Lookups here are
  * synchronous: each runs its own poll loop until the answer or the time
- * limit (dns_async.h has the event-loop form of single queries).
+ * limit (dns_async.h has the event-loop form of single queries; one
+ * resolver is used in one of the two ways at a time).
  *
  * Every lookup returns a dns_status_t and, for anything but DNS_OK, an
  * allocated reason in *why (caller frees with xfree), in Postfix's shape
@@ -37,11 +38,14 @@ typedef enum dns_status {
     DNS_NOTFOUND,    /* NXDOMAIN or no record of that type: permanent */
     DNS_TEMPFAIL,    /* SERVFAIL, REFUSED, timeout, no server reachable:
                       * try again later */
-    DNS_MALFORMED,   /* the name is not a valid DNS name, or the reply
-                      * cannot be parsed (Postfix defers on a malformed
-                      * reply; a bad name is permanent: see nxdomain) */
+    DNS_MALFORMED,   /* the reply cannot be parsed, or a CNAME chain
+                      * loops or is longer than DNS_CNAME_LIMIT, or the
+                      * name asked for is not a valid DNS name. Postfix
+                      * defers mail on a malformed reply; a caller that
+                      * wants to bounce bad names checks them first */
     DNS_NULLMX,      /* MX lookups only: the domain publishes a null MX
-                      * (RFC 7505, "0 ."): it accepts no mail (5.1.10) */
+                      * (RFC 7505, "0 ."): it accepts no mail (RFC 7505
+                      * suggests 5.1.10 for the bounce) */
 } dns_status_t;
 
 /* "OK", "not found", "temporary failure", "malformed", "null MX". */

@@ -3,7 +3,7 @@
 MX order (preference, then the hosts of one preference in any order),
 an MX host without addresses, implicit MX, null MX, NXDOMAIN, SERVFAIL,
 [bracketed] next hops from transport_maps, relayhost, the error
-transport, local delivery (no DNS), inet_protocols, several addresses in
+transport, a transport's master.cf -o options, local delivery (no DNS), inet_protocols, several addresses in
 one call, exit statuses, and the usage error."""
 import os
 import re
@@ -27,18 +27,25 @@ def check(cond, what, out=""):
 
 def write_config(conf, port, extra=""):
     os.makedirs(conf, exist_ok=True)
-    shutil.copy(os.path.join(SRC, "conf", "master.cf"), os.path.join(conf, "master.cf"))
+    with open(os.path.join(SRC, "conf", "master.cf"), encoding="utf-8") as f:
+        master = f.read()
+    master += ("relay6    unix  -       -       n       -       -       smtp\n"
+               "    -o smtp_address_preference=$relay6_preference\n")
+    with open(os.path.join(conf, "master.cf"), "w", encoding="utf-8") as f:
+        f.write(master)
     with open(os.path.join(conf, "main.cf"), "w", encoding="ascii") as f:
         f.write("myhostname = mail.route.test\n"
                 "mydestination = $myhostname, localhost\n"
                 "inet_interfaces = loopback-only\n"
                 "dns_nameservers = 127.0.0.1:%d\n"
                 "transport_maps = texthash:%s/transport\n"
-                "smtp_address_preference = ipv4\n%s" % (port, conf, extra))
+                "smtp_address_preference = ipv4\n"
+                "relay6_preference = ipv6\n%s" % (port, conf, extra))
     with open(os.path.join(conf, "transport"), "w", encoding="ascii") as f:
         f.write("corp.test smtp:[127.0.0.1]:2525\n"
                 "gone.test error:mailbox gone\n"
-                "lazy.test relay:relay.test\n")
+                "lazy.test relay:relay.test\n"
+                "six.test relay6:implicit.test\n")
 
 
 def route(bin_dir, conf, *addrs):
@@ -104,6 +111,11 @@ def run_cases(bin_dir, tmp, port):
     check(rc == 0 and "transport=relay nexthop=relay.test" in out
           and "1. relay.test[127.0.0.60]:25 (implicit MX)" in out,
           "relay transport runs smtp (master.cf)", out)
+    rc, out = route(bin_dir, conf, "u@six.test")
+    check(rc == 0 and "transport=relay6 nexthop=implicit.test" in out
+          and "1. implicit.test[::10]:25 (implicit MX)" in out
+          and "2. implicit.test[127.0.0.10]:25 (implicit MX)" in out,
+          "master.cf -o smtp_address_preference of the transport (expanded)", out)
     rc, out = route(bin_dir, conf, "u@gone.test")
     check(rc == 1 and "transport=error nexthop=mailbox gone" in out, "error transport", out)
     rc, out = route(bin_dir, conf, "root@localhost")

@@ -4,8 +4,9 @@
  * NXDOMAIN vs no data vs SERVFAIL vs REFUSED vs timeout, CNAME chains
  * (answered whole, followed by a second query, loops), MX targets that
  * are CNAMEs or IP addresses, TXT joining, TCP after a truncated UDP
- * answer, inet_protocols and smtp_address_preference, PTR, and the
- * destination lookup with its Postfix-shaped reasons. */
+ * answer, inet_protocols and smtp_address_preference, smtp_host_lookup
+ * (native: localhost from /etc/hosts), PTR, the destination lookup with
+ * its Postfix-shaped reasons, and the asynchronous queries. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,6 +39,26 @@ static dns_resolver_t *resolver(int protocols, dns_addr_pref_t pref, int timeout
     o.inet_protocols = protocols;
     o.address_preference = pref;
     o.timeout_ms = timeout_ms;
+    r = dns_resolver_new(&o, &err);
+    dns_options_dispose(&o);
+    if (r == NULL)
+        fail_msg("resolver: %s", err);
+    return r;
+}
+
+/* An IPv4-only resolver with the given smtp_host_lookup bits. */
+static dns_resolver_t *resolver_with_lookup(int host_lookup)
+{
+    dns_options_t o;
+    dns_resolver_t *r;
+    char *err = NULL;
+
+    dns_options_init(&o);
+    xfree(o.nameservers);
+    o.nameservers = xstrdup(getenv("DNSTEST_SERVER"));
+    o.inet_protocols = DNS_INET_IPV4;
+    o.host_lookup = host_lookup;
+    o.timeout_ms = 2000;
     r = dns_resolver_new(&o, &err);
     dns_options_dispose(&o);
     if (r == NULL)
@@ -302,6 +323,32 @@ static void test_destinations(void **state)
     dns_resolver_free(r);
 }
 
+static void test_native(void **state)
+{
+    dns_resolver_t *r = resolver(DNS_INET_IPV4, DNS_PREF_ANY, 2000);
+    dns_addr_list_t l;
+    char *why = NULL;
+    bool loopback = false;
+
+    (void) state;
+    /* not in the zone (NXDOMAIN); /etc/hosts has it */
+    expect_status(dns_lookup_host(r, "localhost", &l, &why), DNS_NOTFOUND, &why, NULL);
+    dns_resolver_free(r);
+    r = resolver_with_lookup(DNS_HOST_LOOKUP_DNS | DNS_HOST_LOOKUP_NATIVE);
+    expect_status(dns_lookup_host(r, "localhost", &l, &why), DNS_OK, &why, NULL);
+    for (size_t i = 0; i < l.count; i++)
+        loopback |= strcmp(l.items[i].text, "127.0.0.1") == 0;
+    assert_true(loopback);
+    dns_addr_list_dispose(&l);
+    expect_one_addr(r, "host.test", "127.0.0.20");     /* the DNS first */
+    dns_resolver_free(r);
+    r = resolver_with_lookup(DNS_HOST_LOOKUP_NATIVE);
+    expect_status(dns_lookup_host(r, "localhost", &l, &why), DNS_OK, &why, NULL);
+    assert_int_equal(l.items[0].family, AF_INET);
+    dns_addr_list_dispose(&l);
+    dns_resolver_free(r);
+}
+
 static void test_no_server(void **state)
 {
     dns_options_t o;
@@ -413,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_families),
         cmocka_unit_test(test_ptr),
         cmocka_unit_test(test_destinations),
+        cmocka_unit_test(test_native),
         cmocka_unit_test(test_no_server),
         cmocka_unit_test(test_async),
     };

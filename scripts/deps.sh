@@ -10,6 +10,7 @@ packages=(
   libssl-dev libdb-dev libsasl2-dev libgdbm-dev libpcre2-dev
   libcmocka-dev python3 openssl
   libc-ares-dev   # DNS lookups (lib/dns)
+  libcrypt-dev libsasl2-modules   # passdb (libxcrypt) and the auth mechanisms
   swaks pflogsumm   # clients and log analyser the integration tests use
   "$@"
 )

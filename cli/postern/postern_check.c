@@ -110,5 +110,6 @@ int postern_check(const char *daemon_dir)
     config_report_unused();
     bad |= check_services(daemon_dir);
     bad |= check_queue_tree();
+    postern_check_passwd_file();
     return bad;
 }

@@ -32,7 +32,7 @@ static void auth_post_init(const struct server_context *ctx)
     if (passdb == NULL)
         msg_fatal("%s", err);
     mechanisms = cfg_list("auth_mechanisms");
-    if (auth_sasl_init(passdb, mechanisms, &err) < 0)
+    if (auth_sasl_init(passdb, cfg_str("myhostname"), mechanisms, &err) < 0)
         msg_fatal("%s", err);
     cfg_list_free(mechanisms);
     settings.failure_delay_ms = cfg_time("auth_failure_delay") * 1000;

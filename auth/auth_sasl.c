@@ -39,6 +39,7 @@ struct auth_sasl_session {
 };
 
 static passdb_t *passdb;
+static char *server_fqdn;               /* NULL would make libsasl2 ask DNS */
 static bool wanted_mech[MECH_COUNT];
 static bool available_mech[MECH_COUNT];
 static char *mech_list_option;
@@ -192,7 +193,7 @@ static int find_available(char **err)
     bool any = false;
     sasl_conn_t *conn = NULL;
 
-    if (sasl_server_new("postern", NULL, NULL, NULL, NULL, NULL, 0, &conn) != SASL_OK
+    if (sasl_server_new("postern", server_fqdn, NULL, NULL, NULL, NULL, 0, &conn) != SASL_OK
         || sasl_listmech(conn, NULL, " ", " ", " ", &list, NULL, NULL) != SASL_OK) {
         if (conn != NULL)
             sasl_dispose(&conn);
@@ -217,11 +218,14 @@ static int find_available(char **err)
     return 0;
 }
 
-int auth_sasl_init(passdb_t *db, char **wanted, char **err)
+int auth_sasl_init(passdb_t *db, const char *hostname, char **wanted,
+                   char **err)
 {
     int rc;
 
     passdb = db;
+    xfree(server_fqdn);
+    server_fqdn = xstrdup(hostname);
     choose_wanted(wanted);
     if (mech_list_option[0] == '\0') {
         errstr_set(err, "auth_mechanisms names no supported mechanism");
@@ -245,6 +249,8 @@ void auth_sasl_done(void)
     sasl_server_done();
     xfree(mech_list_option);
     mech_list_option = NULL;
+    xfree(server_fqdn);
+    server_fqdn = NULL;
 }
 
 static bool servable(size_t i)
@@ -288,7 +294,8 @@ auth_sasl_session_t *auth_sasl_new(const char *service, char **err)
     sasl_security_properties_t props;
     int rc;
 
-    rc = sasl_server_new(service_name(service), NULL, NULL, NULL, NULL, NULL, 0, &s->conn);
+    rc = sasl_server_new(service_name(service), server_fqdn, NULL, NULL, NULL, NULL, 0,
+                         &s->conn);
     if (rc != SASL_OK) {
         errstr_set(err, "sasl_server_new: %s", sasl_errstring(rc, NULL, NULL));
         xfree(s);

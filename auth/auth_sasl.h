@@ -30,8 +30,11 @@ typedef enum {
     AUTH_SASL_FAIL,
 } auth_sasl_result_t;
 
-/* wanted: the auth_mechanisms words (case-insensitive). */
-int auth_sasl_init(passdb_t *db, char **wanted, char **err);
+/* hostname: the server's name for libsasl2 (myhostname; without it
+ * libsasl2 would look the name up in the DNS for every request).
+ * wanted: the auth_mechanisms words (case-insensitive). */
+int auth_sasl_init(passdb_t *db, const char *hostname, char **wanted,
+                   char **err);
 void auth_sasl_done(void);
 
 /* Appends the "MECH\tNAME\tflags\n" lines for what can be served now. */

@@ -58,11 +58,34 @@ typedef struct qmgr_job {
     struct qmgr_job *next;
 } qmgr_job_t;
 
+/* One delivery transport (a master.cf service): its limits from main.cf
+ * (TRANSPORT_destination_concurrency_limit & co, else the defaults) and
+ * its process limit (master.cf maxproc), which bounds the deliveries in
+ * progress over all its destinations. */
+typedef struct qmgr_transport {
+    char *name;
+    int active;                 /* deliveries in progress, all destinations */
+    long maxproc;               /* 0 = no limit */
+    long concurrency_limit;     /* per destination */
+    long recipient_limit;       /* per delivery request */
+    long initial_concurrency;   /* slow start */
+    long failed_cohort_limit;   /* failed cohorts before a destination is dead */
+    long rate_delay;            /* seconds between deliveries to a destination */
+    struct qmgr_transport *next;
+} qmgr_transport_t;
+
 typedef struct qmgr_dest {
+    qmgr_transport_t *tp;
     char *transport;
     char *nexthop;
     int active;                 /* deliveries in progress */
-    int limit;                  /* concurrency limit */
+    int window;                 /* current concurrency (slow start) */
+    int successes;              /* since the window last grew */
+    int failures;               /* consecutive site-level failures */
+    time_t dead_until;          /* 0: alive; else deliveries are suspended */
+    char *dead_dsn;             /* why, for the deferred recipients */
+    char *dead_reason;
+    struct timeval next_start;  /* rate delay: no new delivery before */
     qmgr_job_t *head, *tail;
     struct qmgr_dest *next;
 } qmgr_dest_t;
@@ -79,6 +102,8 @@ typedef struct qmgr {
     qmgr_msg_t *msgs;
     long nmsgs;
     qmgr_dest_t *dests;
+    qmgr_transport_t *transports;
+    struct master_cf *master_cf;   /* for the transports' maxproc; may be NULL */
 } qmgr_t;
 
 /* qmgr_scan.c */
@@ -88,6 +113,21 @@ void qmgr_scan_deferred(qmgr_t *m, bool all);
 /* qmgr_message.c */
 int qmgr_load(qmgr_t *m, const char *id);
 void qmgr_msg_free(qmgr_msg_t *msg);
+/* qmgr_dest.c */
+qmgr_dest_t *qmgr_dest_find(qmgr_t *m, const char *transport, const char *nexthop);
+long qmgr_recipient_limit(qmgr_t *m, const char *transport);
+/* May the destination start one more delivery now? *wait_ms: when not
+ * because of the rate delay, how long until it may. */
+bool qmgr_dest_may_start(const qmgr_dest_t *d, const struct timeval *now, long *wait_ms);
+void qmgr_dest_started(qmgr_dest_t *d, const struct timeval *now);
+/* Concurrency feedback after a delivery: site_fail for a connection-level
+ * failure (with the agent's dsn and reason); true when the destination
+ * has just been declared dead. */
+bool qmgr_dest_feedback(qmgr_t *m, qmgr_dest_t *d, bool site_fail, const char *dsn,
+                        const char *reason);
+/* Dead destinations come back at their time, or all at once (flush). */
+bool qmgr_dest_is_dead(qmgr_dest_t *d, time_t now);
+void qmgr_dest_revive_all(qmgr_t *m);
 /* qmgr_deliver.c */
 void qmgr_enqueue(qmgr_t *m, qmgr_msg_t *msg);
 void qmgr_dispatch(qmgr_t *m);

@@ -1,9 +1,11 @@
 /* qmgr_deliver.c - scheduling and the client side of the delivery
  * protocol (docs/DELIVERY.md). Recipients of a message are grouped per
  * destination (transport + next hop) into jobs of at most the transport's
- * destination_recipient_limit; each destination runs at most its
- * destination_concurrency_limit deliveries at once. The error, discard
- * and retry transports are answered here without an agent. */
+ * destination_recipient_limit; each destination runs deliveries within
+ * the limits of qmgr_dest.c (concurrency window, transport process limit,
+ * rate delay), and the jobs of a dead destination are deferred at once.
+ * The error, discard and retry transports are answered here without an
+ * agent. */
 #include "qmgr.h"
 #include "config/config.h"
 #include "ipc/attr.h"
@@ -23,25 +25,10 @@ typedef struct qmgr_conn {
     qmgr_dest_t *dest;
     qmgr_job_t *job;
     stream_t *s;
+    bool site_fail;             /* the agent reported a site-level failure */
+    char *site_dsn;
+    char *site_reason;
 } qmgr_conn_t;
-
-static qmgr_dest_t *find_dest(qmgr_t *m, const char *transport, const char *nexthop)
-{
-    qmgr_dest_t *d;
-
-    for (d = m->dests; d; d = d->next)
-        if (strcmp(d->transport, transport) == 0 && strcmp(d->nexthop, nexthop) == 0)
-            return d;
-    d = xcalloc(1, sizeof(*d));
-    d->transport = xstrdup(transport);
-    d->nexthop = xstrdup(nexthop);
-    d->limit = (int) cfg_transport_int(transport, "destination_concurrency_limit");
-    if (d->limit <= 0)
-        d->limit = 1;
-    d->next = m->dests;
-    m->dests = d;
-    return d;
-}
 
 static void special_result(qmgr_t *m, qmgr_msg_t *msg, qmgr_rcpt_t *r)
 {
@@ -100,10 +87,8 @@ void qmgr_enqueue(qmgr_t *m, qmgr_msg_t *msg)
             special_result(m, msg, r);
             continue;
         }
-        d = find_dest(m, r->transport, r->nexthop);
-        limit = cfg_transport_int(r->transport, "destination_recipient_limit");
-        if (limit <= 0)
-            limit = 1;
+        d = qmgr_dest_find(m, r->transport, r->nexthop);
+        limit = qmgr_recipient_limit(m, r->transport);
         job = xcalloc(1, sizeof(*job));
         job->msg = msg;
         job->rcpt = xcalloc((size_t) limit, sizeof(*job->rcpt));
@@ -124,7 +109,7 @@ void qmgr_enqueue(qmgr_t *m, qmgr_msg_t *msg)
     qmgr_msg_release(m, msg);
 }
 
-static void fail_job(qmgr_t *m, qmgr_job_t *job, const char *text)
+static void fail_job(qmgr_t *m, qmgr_job_t *job, const char *dsn, const char *text)
 {
     dlv_times_t t;
 
@@ -135,8 +120,8 @@ static void fail_job(qmgr_t *m, qmgr_job_t *job, const char *text)
     for (size_t i = 0; i < job->n; i++) {
         qmgr_rcpt_t *r = &job->msg->rcpts[job->rcpt[i]];
 
-        dlv_log(job->msg->id, r->q->address, r->q->orig, "none", &t, "4.3.0", "deferred", text);
-        qmgr_rcpt_result(m, job->msg, r, DLV_STATUS_DEFERRED, "4.3.0", text, "none");
+        dlv_log(job->msg->id, r->q->address, r->q->orig, "none", &t, dsn, "deferred", text);
+        qmgr_rcpt_result(m, job->msg, r, DLV_STATUS_DEFERRED, dsn, text, "none");
     }
 }
 
@@ -177,7 +162,11 @@ static void conn_done(qmgr_conn_t *c)
     event_remove(stream_fd(c->s));
     stream_close(c->s);
     c->dest->active--;
+    c->dest->tp->active--;
+    qmgr_dest_feedback(m, c->dest, c->site_fail, c->site_dsn, c->site_reason);
     qmgr_job_done(m, c->job);
+    xfree(c->site_dsn);
+    xfree(c->site_reason);
     xfree(c);
     qmgr_dispatch(m);
 }
@@ -188,18 +177,20 @@ static void apply_reply(qmgr_conn_t *c, const attr_list_t *resp)
     qmgr_job_t *job = c->job;
     const char *relay = "none", *reason = NULL;
     char name[64];
-    int status;
+    int status, site_fail = 0;
 
     if (attr_get_int(resp, ATTR_STATUS, &status) < 0) {
-        fail_job(c->m, job, "unknown mail transport error");
+        fail_job(c->m, job, "4.3.0", "unknown mail transport error");
         return;
     }
     if (status != 0) {
         attr_get_str(resp, ATTR_REASON, &reason);
-        fail_job(c->m, job, reason ? reason : "unknown mail transport error");
+        fail_job(c->m, job, "4.3.0", reason ? reason : "unknown mail transport error");
         return;
     }
     attr_get_str(resp, ATTR_RELAY, &relay);
+    if (attr_get_int(resp, ATTR_SITE_FAIL, &site_fail) == 0 && site_fail != 0)
+        c->site_fail = true;
     for (size_t i = 0; i < job->n; i++) {
         qmgr_rcpt_t *r = &job->msg->rcpts[job->rcpt[i]];
         const char *dsn = NULL, *text = NULL;
@@ -212,6 +203,10 @@ static void apply_reply(qmgr_conn_t *c, const attr_list_t *resp)
         attr_get_str(resp, name, &dsn);
         snprintf(name, sizeof(name), "%s_%zu", ATTR_RCPT_TEXT, i);
         attr_get_str(resp, name, &text);
+        if (c->site_fail && c->site_reason == NULL && st == DLV_STATUS_DEFERRED) {
+            c->site_dsn = xstrdup(dsn ? dsn : "4.4.1");
+            c->site_reason = xstrdup(text ? text : "destination not reachable");
+        }
         qmgr_rcpt_result(c->m, job->msg, r, st, dsn ? dsn : "4.3.0",
                          text ? text : "unknown mail transport error", relay);
     }
@@ -232,7 +227,7 @@ static void on_reply(int fd, void *ctx)
     if (rc <= 0) {
         msg_warn("%s: delivery agent %s: %s", c->job->msg->id, c->dest->transport,
                  err ? err : "connection closed");
-        fail_job(c->m, c->job, "unknown mail transport error");
+        fail_job(c->m, c->job, "4.3.0", "unknown mail transport error");
     } else {
         apply_reply(c, resp);
     }
@@ -246,7 +241,7 @@ static void on_timeout(void *ctx)
     qmgr_conn_t *c = ctx;
 
     msg_warn("%s: delivery agent %s: no answer in time", c->job->msg->id, c->dest->transport);
-    fail_job(c->m, c->job, "delivery agent timed out");
+    fail_job(c->m, c->job, "4.3.0", "delivery agent timed out");
     conn_done(c);
 }
 
@@ -256,6 +251,7 @@ static void start(qmgr_t *m, qmgr_dest_t *d, qmgr_job_t *job)
     buf_t path = BUF_INIT, why = BUF_INIT;
     qmgr_conn_t *c;
     stream_t *s;
+    struct timeval now;
     char *err = NULL;
 
     buf_printf(&path, "%s/private/%s", queue_root(m->queue), d->transport);
@@ -272,7 +268,7 @@ static void start(qmgr_t *m, qmgr_dest_t *d, qmgr_job_t *job)
         buf_printf(&why, "delivery temporarily suspended: connect to transport private/%s: %s",
                    d->transport, err ? err : "failed");
         msg_warn("%s", why.data);
-        fail_job(m, job, why.data);
+        fail_job(m, job, "4.3.0", why.data);
         qmgr_job_done(m, job);
         xfree(err);
         buf_dispose(&path);
@@ -286,21 +282,56 @@ static void start(qmgr_t *m, qmgr_dest_t *d, qmgr_job_t *job)
     c->job = job;
     c->s = s;
     stream_set_timeout(s, m->agent_timeout_ms, m->agent_timeout_ms);
-    d->active++;
+    gettimeofday(&now, NULL);
+    qmgr_dest_started(d, &now);
     event_read(stream_fd(s), on_reply, c);
     event_timer(m->agent_timeout_ms, on_timeout, c);
 }
 
+static qmgr_job_t *pop_job(qmgr_dest_t *d)
+{
+    qmgr_job_t *job = d->head;
+
+    d->head = job->next;
+    if (d->head == NULL)
+        d->tail = NULL;
+    return job;
+}
+
+/* The jobs of a dead destination: deferred with its reason, no contact. */
+static void defer_dead(qmgr_t *m, qmgr_dest_t *d)
+{
+    while (d->head) {
+        qmgr_job_t *job = pop_job(d);
+
+        fail_job(m, job, d->dead_dsn, d->dead_reason);
+        qmgr_job_done(m, job);
+    }
+}
+
+static void dispatch_timer(void *ctx)
+{
+    qmgr_dispatch(ctx);
+}
+
 void qmgr_dispatch(qmgr_t *m)
 {
-    for (qmgr_dest_t *d = m->dests; d; d = d->next) {
-        while (d->head && d->active < d->limit) {
-            qmgr_job_t *job = d->head;
+    struct timeval now;
+    long wait_ms, next_ms = -1;
 
-            d->head = job->next;
-            if (d->head == NULL)
-                d->tail = NULL;
-            start(m, d, job);
+    gettimeofday(&now, NULL);
+    for (qmgr_dest_t *d = m->dests; d; d = d->next) {
+        if (d->head && qmgr_dest_is_dead(d, now.tv_sec)) {
+            defer_dead(m, d);
+            continue;
         }
+        while (d->head && qmgr_dest_may_start(d, &now, &wait_ms))
+            start(m, d, pop_job(d));
+        if (d->head && wait_ms >= 0 && (next_ms < 0 || wait_ms < next_ms))
+            next_ms = wait_ms;
+    }
+    if (next_ms >= 0) {
+        event_cancel_timer(dispatch_timer, m);
+        event_timer(next_ms + 1, dispatch_timer, m);
     }
 }

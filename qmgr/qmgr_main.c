@@ -11,9 +11,11 @@
  *   A        incoming and deferred */
 #include "qmgr.h"
 #include "config/config.h"
+#include "config/master_cf.h"
 #include "mail/resolve_dict.h"
 #include "queue/queue_config.h"
 #include "server/server.h"
+#include "util/buf.h"
 #include "util/events.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -55,10 +57,28 @@ static void on_trigger(const char *data, size_t len, const struct server_context
             break;              /* unknown requests are ignored */
         }
     }
+    if (flush)
+        qmgr_dest_revive_all(&qm);
     if (flush || deferred)
         qmgr_scan_deferred(&qm, flush);
     if (incoming || flush || deferred)
         qmgr_scan_incoming(&qm);
+}
+
+/* master.cf gives the transports' process limits; without it there are
+ * no such limits (the agents' sockets would not exist either). */
+static void load_master_cf(qmgr_t *m)
+{
+    buf_t path = BUF_INIT;
+    char *err = NULL;
+
+    buf_printf(&path, "%s/master.cf", config_dir());
+    if (master_cf_load(path.data, &m->master_cf, &err) < 0) {
+        msg_warn("%s; no transport process limits", err);
+        xfree(err);
+        m->master_cf = NULL;
+    }
+    buf_dispose(&path);
 }
 
 static void post_init(const struct server_context *ctx)
@@ -82,6 +102,7 @@ static void post_init(const struct server_context *ctx)
     qm.active_limit = cfg_int("qmgr_message_active_limit");
     qm.agent_timeout_ms = (int) (cfg_time("daemon_timeout") > 2000000 ? 2000000000L
                                  : cfg_time("daemon_timeout") * 1000L);
+    load_master_cf(&qm);
     qmgr_recover_active(&qm);
     event_timer(0, queue_run, &qm);
 }

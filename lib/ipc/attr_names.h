@@ -46,6 +46,9 @@
 #define ATTR_RCPT_DSN        "rcpt_dsn"     /* str, suffixed _<i>: "2.0.0", "4.4.1", "5.1.1" */
 #define ATTR_RCPT_TEXT       "rcpt_text"    /* str, suffixed _<i>: "delivered to maildir" */
 #define ATTR_RELAY           "relay"        /* str: "local", "mx.example[192.0.2.1]:25" */
+#define ATTR_SITE_FAIL       "site_fail"    /* int, optional: 1 = no host of the next hop
+                                               could be reached (every recipient deferred,
+                                               text = the last connection error) */
 
 #define DLV_STATUS_SENT      0  /* delivered: mark done */
 #define DLV_STATUS_DEFERRED  1  /* temporary failure: retry later */

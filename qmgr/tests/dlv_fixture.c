@@ -4,10 +4,18 @@
  *   bounce*      bounced, 5.1.1 "no such user here"
  *   defer*       deferred, 4.2.0 "try again later"
  *   once*        deferred the first time it is seen, then delivered
+ *   site*        the whole request fails at the site level: every recipient
+ *                deferred (4.4.1 "connect to fixture[127.0.0.1]:25:
+ *                Connection refused") and site_fail=1 in the answer
+ *   slow*        delivered after 300 ms; the deliveries in progress at once
+ *                are counted, the highest count is kept in RECORD.maxconc
  *   anything     delivered: one line "QUEUEID RECIPIENT" appended to the
  *                file named by the first argument after the flags.
  * Logs the usual to=<...> line for each recipient. */
 #include <fcntl.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +57,39 @@ static int seen_before(const char *rcpt)
     return seen;
 }
 
+/* RECORD.conc holds "current max" under an flock; RECORD.maxconc the max. */
+static void count_busy(int delta)
+{
+    buf_t path = BUF_INIT, maxpath = BUF_INIT;
+    char text[64] = "";
+    long cur = 0, max = 0;
+    ssize_t n;
+    int fd, mfd;
+
+    buf_printf(&path, "%s.conc", record_file);
+    buf_printf(&maxpath, "%s.maxconc", record_file);
+    if ((fd = open(path.data, O_RDWR | O_CREAT, 0600)) < 0 || flock(fd, LOCK_EX) < 0)
+        msg_fatal("%s: %m", path.data);
+    if ((n = pread(fd, text, sizeof(text) - 1, 0)) > 0) {
+        text[n] = 0;
+        if (sscanf(text, "%ld %ld", &cur, &max) != 2)
+            cur = max = 0;
+    }
+    cur += delta;
+    if (cur > max)
+        max = cur;
+    n = snprintf(text, sizeof(text), "%ld %ld\n", cur, max);
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, text, (size_t) n, 0) != n)
+        msg_fatal("%s: %m", path.data);
+    if ((mfd = open(maxpath.data, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0
+        || write(mfd, text, (size_t) n) != n)
+        msg_fatal("%s: %m", maxpath.data);
+    close(mfd);
+    close(fd);
+    buf_dispose(&path);
+    buf_dispose(&maxpath);
+}
+
 static void decide(const char *id, const char *rcpt, int *status, const char **dsn,
                    const char **text)
 {
@@ -57,7 +98,17 @@ static void decide(const char *id, const char *rcpt, int *status, const char **d
     } else if (strncmp(rcpt, "defer", 5) == 0
                || (strncmp(rcpt, "once", 4) == 0 && !seen_before(rcpt))) {
         *status = DLV_STATUS_DEFERRED, *dsn = "4.2.0", *text = "try again later";
+    } else if (strncmp(rcpt, "site", 4) == 0) {
+        *status = DLV_STATUS_DEFERRED, *dsn = "4.4.1";
+        *text = "connect to fixture[127.0.0.1]:25: Connection refused";
     } else {
+        if (strncmp(rcpt, "slow", 4) == 0) {
+            struct timespec pause = {0, 300 * 1000 * 1000};
+
+            count_busy(1);
+            nanosleep(&pause, NULL);
+            count_busy(-1);
+        }
         record(id, rcpt);
         *status = DLV_STATUS_SENT, *dsn = "2.0.0", *text = "delivered to fixture";
     }
@@ -102,6 +153,8 @@ static void deliver(stream_t *s, const attr_list_t *req)
         attr_put_str(resp, name, dsn);
         snprintf(name, sizeof(name), "%s_%d", ATTR_RCPT_TEXT, i);
         attr_put_str(resp, name, text);
+        if (strncmp(addr, "site", 4) == 0 && i == 0)
+            attr_put_int(resp, ATTR_SITE_FAIL, 1);
     }
     if (attr_send(s, resp, NULL) < 0)
         msg_warn("%s: cannot answer qmgr", id);

@@ -62,10 +62,18 @@ minimal_backoff_time = 1h
 maximal_backoff_time = 2h
 maximal_queue_lifetime = 1h
 mail_owner = {owner}
+local_destination_concurrency_limit = 3
+initial_destination_concurrency = 2
+transport_maps = texthash:{conf}/transport
+fixture3_destination_rate_delay = 1s
 """)
+with open(os.path.join(conf, "transport"), "w") as f:
+    f.write("slow.example fixture2:\nsite.example fixture2:\nrate.example fixture3:\n")
 with open(os.path.join(conf, "master.cf"), "w") as f:
     f.write(f"""qmgr      unix  n       n       n       300     1       qmgr
 local     unix  -       n       n       -       -       {TESTS}/dlv_fixture {record}
+fixture2  unix  -       n       n       -       1       {TESTS}/dlv_fixture {record}2
+fixture3  unix  -       n       n       -       -       {TESTS}/dlv_fixture {record}3
 """)
 
 
@@ -167,6 +175,64 @@ try:
     trigger()
     check(wait_for(lambda: f"{nullsender}: removed" in log_text()), "bounced null-sender message removed")
     check(f"{nullsender}: sender non-delivery notification" not in log_text(), "no bounce for a bounce")
+
+    # Concurrency: 12 slow deliveries to one local destination run at most
+    # local_destination_concurrency_limit (3) at once, after a slow start
+    # at 2; 4 to fixture2 (maxproc 1) one at a time.
+    def max_conc(path):
+        try:
+            with open(path) as f:
+                return int(f.read().split()[1])
+        except (FileNotFoundError, ValueError, IndexError):
+            return 0
+
+    slow = [make(f"msg incoming {now} alice@localhost 10\nrcpt slow{i}@localhost\nend\n")[0]
+            for i in range(12)]
+    slow2 = [make(f"msg incoming {now} alice@localhost 10\nrcpt slow{i}@slow.example\nend\n")[0]
+             for i in range(4)]
+    started = time.monotonic()
+    trigger()
+    # Were qmgr to open a second connection while fixture2's only process
+    # is busy, it would wait (blocking) for that process, which waits for
+    # qmgr's next request: stuck until the fixture's 30s timeout.
+    check(wait_for(lambda: all(f"{i}: removed" in log_text() for i in slow + slow2), 40)
+          and time.monotonic() - started < 15, "slow messages delivered in time (maxproc respected)")
+    check(max_conc(record + ".maxconc") == 3,
+          f"at most 3 local deliveries at once, and 3 reached: {max_conc(record + '.maxconc')}")
+    check(max_conc(record + "2.maxconc") == 1,
+          f"maxproc 1 of fixture2: one delivery at a time: {max_conc(record + '2.maxconc')}")
+
+    # Rate delay 1s: three deliveries to one destination take two seconds.
+    rate = [make(f"msg incoming {now} alice@localhost 10\nrcpt rate{i}@rate.example\nend\n")[0]
+            for i in range(3)]
+    started = time.monotonic()
+    trigger()
+    check(wait_for(lambda: all(f"{i}: removed" in log_text() for i in rate), 20),
+          "rate-delayed messages delivered")
+    took = time.monotonic() - started
+    check(took >= 1.9, f"fixture3_destination_rate_delay spaces deliveries: {took:.1f}s")
+
+    # Dead destination: the first cohort (the window, 2) fails at the site
+    # level; then the destination is dead and the other messages are
+    # deferred with its reason without contacting the agent.
+    site = [make(f"msg incoming {now} alice@localhost 10\nrcpt site{i}@site.example\nend\n")[0]
+            for i in range(6)]
+    trigger()
+    check(wait_for(lambda: all(i in files("deferred") for i in site), 30), "site failures deferred")
+    contacted = log_text().count("relay=fixture, delay=")
+    text = log_text()
+    check("fixture2:site.example: destination is dead" in text, "destination declared dead")
+    suspended = text.count("status=deferred (delivery temporarily suspended: connect to "
+                           "fixture[127.0.0.1]:25: Connection refused)")
+    check(suspended == 4, f"4 messages deferred without contact: {suspended}")
+    pq = subprocess.run([postqueue, "-c", conf, "-p"], capture_output=True, text=True)
+    check("(delivery temporarily suspended: connect to fixture[127.0.0.1]:25: Connection refused)"
+          in pq.stdout, "postqueue -p shows the suspension reason")
+    before = log_text().count("to=<site")
+    pf = subprocess.run([postqueue, "-c", conf, "-f"], capture_output=True, text=True)
+    check(wait_for(lambda: log_text().count("relay=fixture, delay=") > contacted
+                   and log_text().count("to=<site") >= before + 6, 20),
+          "postqueue -f revives the destination and contacts it again")
 finally:
     master.send_signal(signal.SIGTERM)
     try:

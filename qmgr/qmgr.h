@@ -96,6 +96,7 @@ typedef struct qmgr {
     const char *myhostname;
     long min_backoff, max_backoff, queue_run_delay;
     long max_lifetime, bounce_lifetime;
+    long delay_warning;         /* delay_warning_time, 0 = none */
     long long bounce_size_limit;
     long active_limit;
     int agent_timeout_ms;       /* for one delivery request */

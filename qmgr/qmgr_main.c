@@ -98,6 +98,7 @@ static void post_init(const struct server_context *ctx)
         qm.queue_run_delay = 1;
     qm.max_lifetime = cfg_time("maximal_queue_lifetime");
     qm.bounce_lifetime = cfg_time("bounce_queue_lifetime");
+    qm.delay_warning = cfg_time("delay_warning_time");
     qm.bounce_size_limit = cfg_size("bounce_size_limit");
     qm.active_limit = cfg_int("qmgr_message_active_limit");
     qm.agent_timeout_ms = (int) (cfg_time("daemon_timeout") > 2000000 ? 2000000000L

@@ -10,7 +10,7 @@
  * sender asked RET=HDRS or the message is larger than the size limit.
  *
  * bounce_queue() writes such a message as a new queue file with the null
- * sender into incoming/ (committed: fsync + rename + directory fsync), so
+ * sender to the original sender (or to p->recipient) into incoming/ (committed: fsync + rename + directory fsync), so
  * qmgr delivers it like any other message. The caller decides who gets a
  * notice (NOTIFY, null sender: never a bounce for a bounce). */
 #ifndef POSTERN_BOUNCE_BOUNCE_H
@@ -45,6 +45,11 @@ typedef struct bounce_params {
     time_t now;
     time_t retry_until;           /* for delayed: arrival + lifetime, or 0 */
     const char *message_id;       /* Message-Id of the notice, or NULL */
+    const char *recipient;        /* who gets it; NULL: the message's sender */
+    int postmaster_copy;          /* nonzero: a copy for the postmaster
+                                     (notify_classes): "Postmaster Copy:" /
+                                     "Postmaster Warning:" subject, headers
+                                     of the original only */
 } bounce_params_t;
 
 /* Called once per line of the composed message, without line end. */

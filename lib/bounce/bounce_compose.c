@@ -49,8 +49,11 @@ static const char *action_word(bounce_action_t a)
     }
 }
 
-static const char *subject_of(bounce_action_t a)
+static const char *subject_of(bounce_action_t a, int postmaster_copy)
 {
+    if (postmaster_copy)
+        return a == BOUNCE_DELAYED ? "Postmaster Warning: Delayed Mail"
+            : "Postmaster Copy: Undelivered Mail";
     switch (a) {
     case BOUNCE_DELAYED:
         return "Delayed Mail (still being retried)";
@@ -81,7 +84,12 @@ static void emit_human_part(struct out *o, bounce_action_t action,
     emit(o, "%s", "");
     emit(o, "This is the mail system at host %s.", p->myhostname);
     emit(o, "%s", "");
-    if (action == BOUNCE_FAILED) {
+    if (p->postmaster_copy) {
+        emit(o, "This is a copy for the postmaster of a notice about a message");
+        emit(o, "that %s. Its headers are attached below.",
+             action == BOUNCE_DELAYED ? "could not be delivered for some time"
+             : "could not be delivered");
+    } else if (action == BOUNCE_FAILED) {
         emit(o, "I'm sorry to have to inform you that your message could not");
         emit(o, "be delivered to one or more recipients. It's attached below.");
     } else if (action == BOUNCE_DELAYED) {
@@ -190,7 +198,7 @@ int bounce_compose(qfile_t *qf, bounce_action_t action,
     int headers_only;
     int rc;
 
-    headers_only = env->ret == QDSN_RET_HDRS || action != BOUNCE_FAILED
+    headers_only = env->ret == QDSN_RET_HDRS || action != BOUNCE_FAILED || p->postmaster_copy
         || (p->size_limit > 0 && env->size.message_size > p->size_limit);
     snprintf(boundary, sizeof(boundary), "%s.%lld/%s", p->queue_id,
              (long long) p->now, p->myhostname);
@@ -198,8 +206,8 @@ int bounce_compose(qfile_t *qf, bounce_action_t action,
 
     emit(&o, "Date: %s", date);
     emit(&o, "From: MAILER-DAEMON@%s (Mail Delivery System)", p->myhostname);
-    emit(&o, "Subject: %s", subject_of(action));
-    emit(&o, "To: %s", env->sender);
+    emit(&o, "Subject: %s", subject_of(action, p->postmaster_copy));
+    emit(&o, "To: %s", p->recipient ? p->recipient : env->sender);
     if (p->message_id)
         emit(&o, "Message-Id: <%s>", p->message_id);
     emit(&o, "Auto-Submitted: auto-replied");
@@ -217,7 +225,9 @@ int bounce_compose(qfile_t *qf, bounce_action_t action,
     emit_status_part(&o, env, action, rcpts, n, p);
     emit(&o, "%s", "");
     emit(&o, "--%s", boundary);
-    emit(&o, "Content-Description: %s", headers_only ? "Undelivered Message Headers" : "Undelivered Message");
+    emit(&o, "Content-Description: %s%s", action == BOUNCE_DELAYED ? "Delayed Message"
+         : action == BOUNCE_DELIVERED ? "Delivered Message" : "Undelivered Message",
+         headers_only ? " Headers" : "");
     emit(&o, "Content-Type: %s", headers_only ? "text/rfc822-headers" : "message/rfc822");
     emit(&o, "%s", "");
     rc = emit_original(&o, qf, headers_only, err);

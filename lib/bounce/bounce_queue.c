@@ -1,5 +1,6 @@
 /* bounce_queue.c - write a delivery status notification as a new queue
- * file (null sender, one recipient: the original sender) into incoming/.
+ * file (null sender, one recipient: the original sender or the given
+ * postmaster address) into incoming/.
  * The file is committed durably before this returns success. */
 #include "bounce/bounce.h"
 #include "queue/qwriter.h"
@@ -33,7 +34,10 @@ int bounce_queue(const queue_t *q, qfile_t *qf, bounce_action_t action,
     qwriter_put_time(w, QREC_TIME, &now);
     qwriter_put_sender(w, "");
     qwriter_put_attr(w, QATTR_LOG_IDENT, p->queue_id);
-    qwriter_put_rcpt(w, env->sender, env->sender, NULL, 0);
+    if (p->recipient)
+        qwriter_put_rcpt(w, p->recipient, p->recipient, NULL, 0);
+    else
+        qwriter_put_rcpt(w, env->sender, env->sender, NULL, 0);
     qwriter_begin_content(w);
     rc = bounce_compose(qf, action, rcpts, n, &params, put_line, w, err);
     buf_dispose(&msgid);

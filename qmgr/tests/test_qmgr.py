@@ -66,6 +66,8 @@ local_destination_concurrency_limit = 3
 initial_destination_concurrency = 2
 transport_maps = texthash:{conf}/transport
 fixture3_destination_rate_delay = 1s
+delay_warning_time = 30m
+notify_classes = bounce, delay, 2bounce
 """)
 with open(os.path.join(conf, "transport"), "w") as f:
     f.write("slow.example fixture2:\nsite.example fixture2:\nrate.example fixture3:\n")
@@ -175,6 +177,28 @@ try:
     trigger()
     check(wait_for(lambda: f"{nullsender}: removed" in log_text()), "bounced null-sender message removed")
     check(f"{nullsender}: sender non-delivery notification" not in log_text(), "no bounce for a bounce")
+    check(wait_for(lambda: f"{nullsender}: postmaster non-delivery notification:" in log_text()),
+          "2bounce: the undeliverable bounce goes to the postmaster")
+    check(f"{bounced}: postmaster non-delivery notification:" in log_text(),
+          "bounce: postmaster copy of the bounce")
+    check(wait_for(lambda: any(r == "postmaster@mx.test.example" or r == "postmaster"
+                               for _, r in delivered())), "postmaster copy delivered")
+
+    # Delay warning: 40 minutes old, delay_warning_time 30m, lifetime 1h.
+    delayed = make(f"msg incoming {now - 2400} alice@localhost 10\nrcpt defer3@localhost\nend\n")[0]
+    trigger()
+    check(wait_for(lambda: f"{delayed}: sender delay notification:" in log_text()),
+          "delay warning sent to the sender")
+    check(wait_for(lambda: f"{delayed}: postmaster delay notification:" in log_text()), "delay: postmaster copy")
+    young = make(f"msg incoming {now} alice@localhost 10\nrcpt defer4@localhost\nend\n")[0]
+    trigger()
+    check(wait_for(lambda: young in files("deferred")), "young deferred message")
+    subprocess.run([postqueue, "-c", conf, "-f"], capture_output=True, text=True)
+    check(wait_for(lambda: log_text().count(f"{delayed}: to=<defer3@localhost>") >= 2),
+          "delayed message retried")
+    time.sleep(0.5)
+    check(log_text().count(f"{delayed}: sender delay notification:") == 1, "one delay warning only")
+    check(f"{young}: sender delay notification" not in log_text(), "no warning before delay_warning_time")
 
     # Concurrency: 12 slow deliveries to one local destination run at most
     # local_destination_concurrency_limit (3) at once, after a slow start

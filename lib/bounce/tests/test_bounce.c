@@ -91,7 +91,7 @@ static void collect(void *ctx, const char *line, size_t len)
 
 static void compose(queue_t *q, const char *id, bounce_action_t action, long long limit, buf_t *out)
 {
-    bounce_params_t p = {"mx1.example.net", id, limit, 1795360000, 0, "notice@mx1"};
+    bounce_params_t p = {"mx1.example.net", id, limit, 1795360000, 0, "notice@mx1", NULL, 0};
     qfile_t *qf = NULL;
     char *err = NULL;
 
@@ -154,7 +154,7 @@ static void test_queue_writes_null_sender_notice(void **state)
 {
     queue_t *q = make_queue();
     char *id = write_original(q, QDSN_RET_FULL, 0), *nid = NULL, *err = NULL;
-    bounce_params_t p = {"mx1.example.net", id, 50000, 1795360000, 0, NULL};
+    bounce_params_t p = {"mx1.example.net", id, 50000, 1795360000, 0, NULL, NULL, 0};
     qfile_t *qf = NULL, *nf = NULL;
     const qenvelope_t *env;
 
@@ -176,6 +176,39 @@ static void test_queue_writes_null_sender_notice(void **state)
     drop_queue(q);
 }
 
+/* A postmaster copy: to the given address, headers only even for RET=FULL,
+ * its own subject; the delayed form keeps Action: delayed. */
+static void test_postmaster_copy(void **state)
+{
+    queue_t *q = make_queue();
+    char *id = write_original(q, QDSN_RET_FULL, 0), *nid = NULL, *err = NULL;
+    bounce_params_t p = {"mx1.example.net", id, 50000, 1795360000, 0, NULL, "postmaster", 1};
+    qfile_t *qf = NULL, *nf = NULL;
+    buf_t out = BUF_INIT;
+
+    (void) state;
+    assert_int_equal(qfile_open(q, "incoming", id, QFILE_READ, &qf, &err), QFILE_OK);
+    assert_int_equal(bounce_compose(qf, BOUNCE_FAILED, &failed_rcpt, 1, &p, collect, &out, &err), 0);
+    assert_non_null(strstr(out.data, "Subject: Postmaster Copy: Undelivered Mail\n"));
+    assert_non_null(strstr(out.data, "\nTo: postmaster\n"));
+    assert_non_null(strstr(out.data, "Content-Type: text/rfc822-headers\n"));
+    assert_null(strstr(out.data, "body line 1"));
+    buf_reset(&out);
+    assert_int_equal(bounce_compose(qf, BOUNCE_DELAYED, &failed_rcpt, 1, &p, collect, &out, &err), 0);
+    assert_non_null(strstr(out.data, "Subject: Postmaster Warning: Delayed Mail\n"));
+    assert_non_null(strstr(out.data, "\nAction: delayed\n"));
+    assert_int_equal(bounce_queue(q, qf, BOUNCE_FAILED, &failed_rcpt, 1, &p, &nid, &err), 0);
+    qfile_close(qf);
+    assert_int_equal(qfile_open(q, "incoming", nid, QFILE_READ, &nf, &err), QFILE_OK);
+    assert_string_equal(qfile_envelope(nf)->sender, "");
+    assert_string_equal(qfile_envelope(nf)->rcpts[0].address, "postmaster");
+    qfile_close(nf);
+    buf_dispose(&out);
+    xfree(nid);
+    xfree(id);
+    drop_queue(q);
+}
+
 static void print_line(void *ctx, const char *line, size_t len)
 {
     (void) ctx;
@@ -188,7 +221,7 @@ static int dump(const char *mode)
     queue_t *q = make_queue();
     int big = strcmp(mode, "BIG") == 0;
     char *id = write_original(q, strcmp(mode, "HDRS") == 0 ? QDSN_RET_HDRS : QDSN_RET_FULL, big ? 100 : 0);
-    bounce_params_t p = {"mx1.example.net", id, big ? 1000 : 50000, 1795360000, 0, "n@mx1"};
+    bounce_params_t p = {"mx1.example.net", id, big ? 1000 : 50000, 1795360000, 0, "n@mx1", NULL, 0};
     qfile_t *qf = NULL;
     char *err = NULL;
     int rc;
@@ -208,6 +241,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_failed_full_message),
         cmocka_unit_test(test_hdrs_and_size_limit_return_headers_only),
         cmocka_unit_test(test_queue_writes_null_sender_notice),
+        cmocka_unit_test(test_postmaster_copy),
     };
 
     if (argc == 3 && strcmp(argv[1], "dump") == 0)

@@ -129,6 +129,7 @@ bool qmgr_dest_feedback(qmgr_t *m, qmgr_dest_t *d, bool site_fail, const char *d
 /* Dead destinations come back at their time, or all at once (flush). */
 bool qmgr_dest_is_dead(qmgr_dest_t *d, time_t now);
 void qmgr_dest_revive_all(qmgr_t *m);
+void qmgr_dest_forget_idle(qmgr_t *m);
 /* qmgr_deliver.c */
 void qmgr_enqueue(qmgr_t *m, qmgr_msg_t *msg);
 void qmgr_dispatch(qmgr_t *m);

@@ -330,6 +330,7 @@ void qmgr_dispatch(qmgr_t *m)
         if (d->head && wait_ms >= 0 && (next_ms < 0 || wait_ms < next_ms))
             next_ms = wait_ms;
     }
+    qmgr_dest_forget_idle(m);
     if (next_ms >= 0) {
         event_cancel_timer(dispatch_timer, m);
         event_timer(next_ms + 1, dispatch_timer, m);

@@ -200,6 +200,28 @@ bool qmgr_dest_is_dead(qmgr_dest_t *d, time_t now)
     return false;
 }
 
+/* A destination with nothing waiting, nothing in progress and nothing to
+ * remember (alive) is forgotten, as Postfix drops an empty queue: the
+ * list stays as long as the destinations in use. */
+void qmgr_dest_forget_idle(qmgr_t *m)
+{
+    qmgr_dest_t **pp = &m->dests;
+
+    while (*pp) {
+        qmgr_dest_t *d = *pp;
+
+        if (d->head == NULL && d->active == 0 && d->dead_until == 0
+            && (d->tp->rate_delay <= 0 || d->next_start.tv_sec < time(NULL))) {
+            *pp = d->next;
+            xfree(d->transport);
+            xfree(d->nexthop);
+            xfree(d);
+        } else {
+            pp = &d->next;
+        }
+    }
+}
+
 void qmgr_dest_revive_all(qmgr_t *m)
 {
     for (qmgr_dest_t *d = m->dests; d; d = d->next)

@@ -105,8 +105,11 @@ typedef struct qmgr {
     qmgr_dest_t *dests;
     qmgr_transport_t *transports;
     struct master_cf *master_cf;   /* for the transports' maxproc; may be NULL */
+    bool flush_more;            /* a flush scan is to be continued */
 } qmgr_t;
 
+/* qmgr_move.c: queue_move() without directory fsyncs (see there). */
+int qmgr_move(const queue_t *q, const char *id, const char *from, const char *to, char **err);
 /* qmgr_scan.c */
 void qmgr_recover_active(qmgr_t *m);
 void qmgr_scan_incoming(qmgr_t *m);

@@ -30,13 +30,27 @@ long qmgr_backoff(const qmgr_t *m, time_t arrival, time_t now)
     return age;
 }
 
+/* The done mark is written at once but made durable only when the message
+ * goes back to deferred/ (sync_marks): a removed file needs none, and a
+ * mark lost in a crash only repeats a delivery (at least once), as with
+ * Postfix, which does not sync them either. */
 static void mark_done(qmgr_msg_t *msg, qmgr_rcpt_t *r)
 {
     char *err = NULL;
 
-    if (qfile_mark_done(msg->qf, r->index, &err) < 0) {
+    if (qfile_set_done(msg->qf, r->index, &err) < 0) {
         /* The delivery happened; a later retry repeats it (at least once). */
         msg_warn("%s: mark recipient %s done: %s", msg->id, r->q->address, err);
+        xfree(err);
+    }
+}
+
+static void sync_marks(qmgr_msg_t *msg)
+{
+    char *err = NULL;
+
+    if (qfile_sync(msg->qf, &err) < 0) {
+        msg_warn("%s: sync recipient marks: %s", msg->id, err);
         xfree(err);
     }
 }
@@ -243,7 +257,8 @@ static void remove_message(qmgr_t *m, qmgr_msg_t *msg)
 
     queue_remove(m->queue, "defer", msg->id, false, NULL);
     queue_remove(m->queue, QUEUE_TRACE, msg->id, false, NULL);
-    if (queue_remove(m->queue, "active", msg->id, true, &err) < 0) {
+    /* No directory fsync: a removal lost in a crash repeats deliveries. */
+    if (queue_remove(m->queue, "active", msg->id, false, &err) < 0) {
         msg_warn("%s: remove: %s", msg->id, err);
         xfree(err);
         return;
@@ -257,7 +272,7 @@ static void defer_message(qmgr_t *m, qmgr_msg_t *msg, time_t now)
     char *err = NULL;
     struct timespec times[2];
 
-    if (queue_move(m->queue, msg->id, "active", "deferred", &err) < 0
+    if (qmgr_move(m->queue, msg->id, "active", "deferred", &err) < 0
         || queue_find(m->queue, "deferred", msg->id, &path, &err) != 1) {
         msg_warn("%s: move to deferred: %s", msg->id, err ? err : "not found");
         xfree(err);
@@ -305,8 +320,10 @@ static void finish(qmgr_t *m, qmgr_msg_t *msg)
         else if (msg->rcpts[i].state == RCPT_DEFERRED || msg->rcpts[i].state == RCPT_TODO)
             pending = true;
     }
-    if (pending)
+    if (pending) {
         delay_warning(m, msg, now);
+        sync_marks(msg);
+    }
     unlink_msg(m, msg);
     qfile_close(msg->qf);
     msg->qf = NULL;

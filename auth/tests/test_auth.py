@@ -6,8 +6,8 @@ Checks: the handshake (VERSION, MECH lines with flags, SPID, CUID,
 COOKIE, DONE); PLAIN for SHA512-CRYPT, BLF-CRYPT, yescrypt ({CRYPT}$y$)
 and {PLAIN} users; a wrong password and an unknown user get the same FAIL
 only after auth_failure_delay, while another client is answered at once;
-LOGIN in three steps; CRAM-MD5 and SCRAM-SHA-256 for a {PLAIN} user and
-not for a crypt one; an edited passwd-file takes effect without a reload,
+LOGIN in three steps; CRAM-MD5, SCRAM-SHA-1 and SCRAM-SHA-256 for a
+{PLAIN} user and not for a crypt one; an edited passwd-file takes effect without a reload,
 and CRAM-MD5 is no longer announced once no {PLAIN} user is left; bad
 base64, unsupported mechanisms; protocol violations (AUTH before the
 handshake, unknown command, overlong line, NUL byte, duplicate id) end
@@ -120,29 +120,30 @@ def make_hash(scheme, password):
     return out.stdout.decode().strip()
 
 
-def scram_sha256(c, rid, user, password):
+def scram(c, rid, user, password, hash_name="sha256"):
     nonce = b64(os.urandom(18))
     bare = "n=%s,r=%s" % (user, nonce)
-    c.send("AUTH\t%d\tSCRAM-SHA-256\tservice=imap\tresp=%s\n" % (rid, b64(("n,," + bare).encode())))
+    mech = "SCRAM-SHA-256" if hash_name == "sha256" else "SCRAM-SHA-1"
+    c.send("AUTH\t%d\t%s\tservice=imap\tresp=%s\n" % (rid, mech, b64(("n,," + bare).encode())))
     r = c.reply()
     if r is None or r[0] != "CONT":
         return r
     first = base64.b64decode(r[2]).decode()
     attrs = dict(a.split("=", 1) for a in first.split(","))
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(attrs["s"]), int(attrs["i"]))
-    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
-    stored = hashlib.sha256(client_key).digest()
+    salted = hashlib.pbkdf2_hmac(hash_name, password.encode(), base64.b64decode(attrs["s"]), int(attrs["i"]))
+    client_key = hmac.new(salted, b"Client Key", hash_name).digest()
+    stored = hashlib.new(hash_name, client_key).digest()
     final_bare = "c=biws,r=%s" % attrs["r"]
     message = ",".join([bare, first, final_bare]).encode()
-    signature = hmac.new(stored, message, "sha256").digest()
+    signature = hmac.new(stored, message, hash_name).digest()
     proof = bytes(a ^ b for a, b in zip(client_key, signature))
     c.send("CONT\t%d\t%s\n" % (rid, b64((final_bare + ",p=" + b64(proof)).encode())))
     r = c.reply()
     if r is None or r[0] != "CONT":
         return r
-    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
-    want = "v=" + b64(hmac.new(server_key, message, "sha256").digest())
-    check(base64.b64decode(r[2]).decode() == want, "SCRAM server signature is right")
+    server_key = hmac.new(salted, b"Server Key", hash_name).digest()
+    want = "v=" + b64(hmac.new(server_key, message, hash_name).digest())
+    check(base64.b64decode(r[2]).decode() == want, "%s server signature is right" % mech)
     c.send("CONT\t%d\t\n" % rid)
     return c.reply()
 
@@ -243,11 +244,15 @@ def test_secret_mechs(path):
     check(r is not None and r[0] == "FAIL", "CRAM-MD5 wrong password: FAIL: %r" % r)
     r = cram(c, 3, "sha512@example.org", "sha512 pass")
     check(r is not None and r[0] == "FAIL", "CRAM-MD5 for a crypt user: FAIL: %r" % r)
-    r = scram_sha256(c, 4, "plainuser", "plain pass")
+    r = scram(c, 4, "plainuser", "plain pass")
     check(r is not None and r[0] == "OK" and params(r[2:]).get("user") == "plainuser",
           "SCRAM-SHA-256 OK for a {PLAIN} user: %r" % r)
-    r = scram_sha256(c, 5, "plainuser", "wrong")
+    r = scram(c, 5, "plainuser", "wrong")
     check(r is not None and r[0] == "FAIL", "SCRAM-SHA-256 wrong password: FAIL: %r" % r)
+    r = scram(c, 6, "plainuser", "plain pass", "sha1")
+    check(r is not None and r[0] == "OK", "SCRAM-SHA-1 OK for a {PLAIN} user: %r" % r)
+    r = scram(c, 7, "bcrypt", "bcrypt pass")
+    check(r is not None and r[0] == "FAIL", "SCRAM-SHA-256 for a crypt user: FAIL: %r" % r)
     c.close()
 
 
@@ -337,7 +342,7 @@ def main():
                 f.write("%s:%s::::::\n" % (user, make_hash(scheme, password)))
         protect(pwfile)
         inst.set_params(auth_passwd_file=pwfile, auth_failure_delay="%ds" % DELAY,
-                        auth_mechanisms="plain login cram-md5 scram-sha-256 bogus")
+                        auth_mechanisms="plain login cram-md5 scram-sha-1 scram-sha-256 bogus")
         inst.start()
         path = os.path.join(inst.queue, "private", "auth")
         test_handshake(path)

@@ -38,6 +38,10 @@ typedef struct qmgr_rcpt {
     char *dsn;                  /* last result */
     char *text;
     char *relay;
+    bool relayed;               /* sent on to a server that does not report
+                                   deliveries (rcpt_action=relayed) */
+    bool passed;                /* NOTIFY passed on to the next hop, which
+                                   reports itself (rcpt_action=passed) */
 } qmgr_rcpt_t;
 
 typedef struct qmgr_msg {

@@ -193,7 +193,7 @@ static void apply_reply(qmgr_conn_t *c, const attr_list_t *resp)
         c->site_fail = true;
     for (size_t i = 0; i < job->n; i++) {
         qmgr_rcpt_t *r = &job->msg->rcpts[job->rcpt[i]];
-        const char *dsn = NULL, *text = NULL;
+        const char *dsn = NULL, *text = NULL, *action = NULL;
         int st;
 
         snprintf(name, sizeof(name), "%s_%zu", ATTR_RCPT_STATUS, i);
@@ -203,6 +203,11 @@ static void apply_reply(qmgr_conn_t *c, const attr_list_t *resp)
         attr_get_str(resp, name, &dsn);
         snprintf(name, sizeof(name), "%s_%zu", ATTR_RCPT_TEXT, i);
         attr_get_str(resp, name, &text);
+        snprintf(name, sizeof(name), "%s_%zu", ATTR_RCPT_ACTION, i);
+        if (attr_get_str(resp, name, &action) < 0)
+            action = "";
+        r->relayed = strcmp(action, "relayed") == 0;
+        r->passed = strcmp(action, "passed") == 0;
         if (c->site_fail && c->site_reason == NULL && st == DLV_STATUS_DEFERRED) {
             c->site_dsn = xstrdup(dsn ? dsn : "4.4.1");
             c->site_reason = xstrdup(text ? text : "destination not reachable");

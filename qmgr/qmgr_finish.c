@@ -98,6 +98,7 @@ static const char *action_text(bounce_action_t action)
 {
     switch (action) {
     case BOUNCE_DELIVERED:
+    case BOUNCE_RELAYED:
         return "delivery status";
     case BOUNCE_DELAYED:
         return "delay";
@@ -178,7 +179,8 @@ static int notify(qmgr_t *m, qmgr_msg_t *msg, rcpt_state_t state, int bit,
         qmgr_rcpt_t *r = &msg->rcpts[i];
         bounce_rcpt_t b;
 
-        if (r->state != state)
+        if (r->state != state
+            || (state == RCPT_SENT && (r->passed || r->relayed != (action == BOUNCE_RELAYED))))
             continue;
         b = (bounce_rcpt_t) {r->q->address, r->q->orig, r->q->dsn_orcpt, r->dsn, r->text,
             r->relay && strcmp(r->relay, "none") ? r->relay : NULL, 0};
@@ -314,6 +316,7 @@ static void finish(qmgr_t *m, qmgr_msg_t *msg)
                 msg->rcpts[i].state = RCPT_DEFERRED;
     }
     (void) notify(m, msg, RCPT_SENT, QDSN_NOTIFY_SUCCESS, BOUNCE_DELIVERED);
+    (void) notify(m, msg, RCPT_SENT, QDSN_NOTIFY_SUCCESS, BOUNCE_RELAYED);
     for (size_t i = 0; i < msg->nrcpts; i++) {
         if (msg->rcpts[i].state == RCPT_BOUNCED)
             mark_done(msg, &msg->rcpts[i]);

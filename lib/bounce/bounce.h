@@ -26,6 +26,8 @@ typedef enum {
     BOUNCE_FAILED,      /* Action: failed   (non-delivery) */
     BOUNCE_DELAYED,     /* Action: delayed  (delay warning) */
     BOUNCE_DELIVERED,   /* Action: delivered (NOTIFY=SUCCESS) */
+    BOUNCE_RELAYED,     /* Action: relayed (NOTIFY=SUCCESS, sent on to a
+                           server that does not report delivery itself) */
 } bounce_action_t;
 
 typedef struct bounce_rcpt {

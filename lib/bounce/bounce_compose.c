@@ -44,6 +44,8 @@ static const char *action_word(bounce_action_t a)
         return "delayed";
     case BOUNCE_DELIVERED:
         return "delivered";
+    case BOUNCE_RELAYED:
+        return "relayed";
     default:
         return "failed";
     }
@@ -58,6 +60,7 @@ static const char *subject_of(bounce_action_t a, int postmaster_copy)
     case BOUNCE_DELAYED:
         return "Delayed Mail (still being retried)";
     case BOUNCE_DELIVERED:
+    case BOUNCE_RELAYED:
         return "Successful Mail Delivery Report";
     default:
         return "Undelivered Mail Returned to Sender";
@@ -95,6 +98,10 @@ static void emit_human_part(struct out *o, bounce_action_t action,
     } else if (action == BOUNCE_DELAYED) {
         emit(o, "Your message could not be delivered for some time. It will");
         emit(o, "be retried until it is too old; you need not send it again.");
+    } else if (action == BOUNCE_RELAYED) {
+        emit(o, "Your message was passed on to the server(s) listed below,");
+        emit(o, "which do not report deliveries themselves; this is the last");
+        emit(o, "report on success you will get for these recipients.");
     } else {
         emit(o, "Your message was delivered to the destination(s) listed");
         emit(o, "below, as you asked for a report on successful delivery.");
@@ -226,7 +233,8 @@ int bounce_compose(qfile_t *qf, bounce_action_t action,
     emit(&o, "%s", "");
     emit(&o, "--%s", boundary);
     emit(&o, "Content-Description: %s%s", action == BOUNCE_DELAYED ? "Delayed Message"
-         : action == BOUNCE_DELIVERED ? "Delivered Message" : "Undelivered Message",
+         : action == BOUNCE_DELIVERED || action == BOUNCE_RELAYED ? "Delivered Message"
+         : "Undelivered Message",
          headers_only ? " Headers" : "");
     emit(&o, "Content-Type: %s", headers_only ? "text/rfc822-headers" : "message/rfc822");
     emit(&o, "%s", "");

@@ -45,6 +45,7 @@
 #define ATTR_RCPT_STATUS     "rcpt_status"  /* int, suffixed _<i>: DLV_STATUS_* */
 #define ATTR_RCPT_DSN        "rcpt_dsn"     /* str, suffixed _<i>: "2.0.0", "4.4.1", "5.1.1" */
 #define ATTR_RCPT_TEXT       "rcpt_text"    /* str, suffixed _<i>: "delivered to maildir" */
+#define ATTR_RCPT_ACTION     "rcpt_action"  /* str, suffixed _<i>, optional: "relayed" (smtp: sent to a server without DSN while NOTIFY=SUCCESS) */
 #define ATTR_RELAY           "relay"        /* str: "local", "mx.example[192.0.2.1]:25" */
 #define ATTR_SITE_FAIL       "site_fail"    /* int, optional: 1 = no host of the next hop
                                                could be reached (every recipient deferred,

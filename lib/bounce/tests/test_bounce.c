@@ -140,6 +140,11 @@ static void test_hdrs_and_size_limit_return_headers_only(void **state)
     assert_non_null(strstr(out.data, "Content-Type: text/rfc822-headers\n"));
     assert_null(strstr(out.data, "body line 1"));
     buf_reset(&out);
+    compose(q, id2, BOUNCE_RELAYED, 0, &out);
+    assert_non_null(strstr(out.data, "\nAction: relayed\n"));
+    assert_non_null(strstr(out.data, "Subject: Successful Mail Delivery Report\n"));
+    assert_non_null(strstr(out.data, "Content-Type: text/rfc822-headers\n"));
+    buf_reset(&out);
     compose(q, id2, BOUNCE_DELAYED, 0, &out);
     assert_non_null(strstr(out.data, "\nAction: delayed\n"));
     assert_non_null(strstr(out.data, "Subject: Delayed Mail (still being retried)\n"));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cleanup_client/cleanup_client.h"
 #include "ipc/attr_names.h"
@@ -18,6 +19,7 @@
 struct pickup {
     const queue_t *q;
     const char *socket;
+    const char *myhostname;
     cleanup_client_t *client;  /* connected on first use */
 };
 
@@ -32,14 +34,30 @@ static void to_corrupt(const queue_t *q, const char *id, const char *why)
     }
 }
 
-/* The content records as "line\n" chunks. */
-static int send_content(cleanup_client_t *c, qfile_t *qf, char **err)
+/* Postfix's trace header for a local submission: the file owner's uid,
+ * not the login name; the date is the maildrop file's mtime. */
+static void received_header(const struct pickup *p, const char *queue_id, uid_t uid,
+                            time_t when, buf_t *out)
+{
+    char date[64];
+    struct tm tm;
+
+    if (localtime_r(&when, &tm) == NULL
+        || strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z (%Z)", &tm) == 0)
+        snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
+    buf_printf(out, "Received: by %s (Postern, from userid %ld)\n\tid %s; %s\n",
+               p->myhostname, (long) uid, queue_id, date);
+}
+
+/* The content records as "line\n" chunks, after the prefix. */
+static int send_content(cleanup_client_t *c, qfile_t *qf, const buf_t *prefix, char **err)
 {
     const qenvelope_t *env = qfile_envelope(qf);
     buf_t chunk = BUF_INIT;
     qrecord_t rec;
     int rc;
 
+    buf_append(&chunk, prefix->data, prefix->len);
     qfile_seek(qf, env->size.content_offset);
     while ((rc = qfile_next(qf, &rec, err)) == 1) {
         if (rec.type == QREC_XTRACT)
@@ -98,9 +116,11 @@ static int send_envelope(cleanup_client_t *c, qfile_t *qf, char **err)
 
 /* Replays one validated file. 0 done, 1 refused by cleanup (err set),
  * -1 cleanup broke, -2 the file failed while reading. */
-static int replay(struct pickup *p, qfile_t *qf, uid_t uid, char **err)
+static int replay(struct pickup *p, qfile_t *qf, const struct stat *st, char **err)
 {
     cleanup_result_t res;
+    buf_t received = BUF_INIT;
+    uid_t uid = st->st_uid;
     int rc;
 
     if (p->client == NULL
@@ -112,7 +132,10 @@ static int replay(struct pickup *p, qfile_t *qf, uid_t uid, char **err)
              qfile_envelope(qf)->sender);
     if ((rc = send_envelope(p->client, qf, err)) != 0)
         return rc;
-    if ((rc = send_content(p->client, qf, err)) != 0) {
+    received_header(p, cleanup_client_queue_id(p->client), uid, st->st_mtime, &received);
+    rc = send_content(p->client, qf, &received, err);
+    buf_dispose(&received);
+    if (rc != 0) {
         if (rc == -2) {
             char *ignored = NULL;
 
@@ -180,7 +203,7 @@ static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
         qfile_close(qf);
         return 0;
     }
-    rc = replay(p, qf, st.st_uid, &why);
+    rc = replay(p, qf, &st, &why);
     qfile_close(qf);
     if (rc == 0) {
         if (queue_remove(p->q, QUEUE_MAILDROP, id, true, &why) < 0) {
@@ -209,9 +232,10 @@ static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
     return -1;
 }
 
-int pickup_scan(const queue_t *q, const char *cleanup_socket, char **err)
+int pickup_scan(const queue_t *q, const char *cleanup_socket, const char *myhostname,
+                char **err)
 {
-    struct pickup p = {q, cleanup_socket, NULL};
+    struct pickup p = {q, cleanup_socket, myhostname, NULL};
     queue_list_t list;
     size_t i;
     int count = 0;

@@ -5,7 +5,11 @@
  * validates it completely (qfile_open: a corrupt file is moved to
  * corrupt/ with a warning), connects to cleanup (once per scan) and
  * replays it with CLEANUP_FLAG_LOCAL_SUBMISSION: sender, full_name, envid,
- * ret, every recipient, the content. It logs "QUEUEID: uid=UID
+ * ret, every recipient, then the content after a trace header
+ *     Received: by MYHOSTNAME (Postern, from userid UID)
+ *     	id QUEUEID; DATE
+ * (cleanup's queue id, the file owner's uid, the file's mtime; Postfix's
+ * pickup adds the same). It logs "QUEUEID: uid=UID
  * from=<sender>" (cleanup's id, the file owner's uid) and removes the
  * maildrop file only after cleanup answered finish with success, so a
  * crash in between gives a duplicate, never a loss. A permanent refusal
@@ -22,6 +26,7 @@
 
 #define PICKUP_CLEANUP_TIMEOUT_MS 100000
 
-int pickup_scan(const queue_t *q, const char *cleanup_socket, char **err);
+int pickup_scan(const queue_t *q, const char *cleanup_socket, const char *myhostname,
+                char **err);
 
 #endif

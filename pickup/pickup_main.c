@@ -32,7 +32,7 @@ static void pickup_trigger(const char *data, size_t len, const struct server_con
     (void) data;
     (void) len;
     (void) ctx;
-    if (pickup_scan(queue, cleanup_socket, &err) < 0) {
+    if (pickup_scan(queue, cleanup_socket, cfg_str("myhostname"), &err) < 0) {
         msg_warn("maildrop scan stopped: %s", err);
         xfree(err);
     }

@@ -13,6 +13,9 @@
  * an installed sendmail is set-gid postdrop; a development instance run
  * by one user owns the queue and needs nothing.
  *
+ * -bs runs an SMTP session on standard input and output instead
+ * (sendmail_smtp.h).
+ *
  * Exit codes (sysexits.h): EX_USAGE bad command line or no recipients,
  * EX_CONFIG bad main.cf, EX_TEMPFAIL queue write or read failure,
  * EX_UNAVAILABLE when a helper program cannot be run. */
@@ -20,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -32,11 +34,10 @@
 #include "queue/qwriter.h"
 #include "sendmail_args.h"
 #include "sendmail_input.h"
+#include "sendmail_maildrop.h"
+#include "sendmail_smtp.h"
 #include "util/mem.h"
 #include "util/msg.h"
-#include "util/trigger.h"
-
-#define TRIGGER_TIMEOUT_MS 1000
 
 /* Runs a sibling program (same directory as this one), else from PATH. */
 static void run_helper(const char *argv0, char *const argv[])
@@ -72,36 +73,6 @@ static char *strip_angles(const char *addr)
     if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>')
         return xstrndup(addr + 1, n - 2);
     return xstrdup(addr);
-}
-
-static void wake_pickup(const queue_t *q)
-{
-    buf_t path = BUF_INIT;
-    char *err = NULL;
-
-    buf_printf(&path, "%s/public/%s", queue_root(q), cfg_str("pickup_service_name"));
-    if (trigger_unix(buf_str(&path), "W", 1, TRIGGER_TIMEOUT_MS, &err) < 0) {
-        if (msg_verbose)
-            msg_info("cannot wake pickup: %s", err);
-        xfree(err);
-    }
-    buf_dispose(&path);
-}
-
-/* pickup runs as mail_owner, the file belongs to the user: let it read
- * (Postfix's maildrop files are readable the same way). */
-static void make_readable(const queue_t *q, const char *id)
-{
-    buf_t path = BUF_INIT;
-    char *err = NULL;
-
-    if (queue_path(q, QUEUE_MAILDROP, id, &path, &err) < 0) {
-        msg_warn("%s", err);
-        xfree(err);
-    } else if (chmod(buf_str(&path), 0744) < 0) {
-        msg_warn("chmod %s: %m", buf_str(&path));
-    }
-    buf_dispose(&path);
 }
 
 static void put_envelope(qwriter_t *w, const struct sendmail_args *a, const char *sender)
@@ -162,15 +133,37 @@ static int deliver(const struct sendmail_args *a)
         qwriter_free(w);
         msg_fatal_status(EX_TEMPFAIL, "queue file write error: %s", err);
     }
-    make_readable(q, qwriter_id(w));
+    sendmail_make_readable(q, qwriter_id(w));
     if (a->verbose)
         msg_info("queued as %s", qwriter_id(w));
     qwriter_free(w);
-    wake_pickup(q);
+    sendmail_wake_pickup(q);
     queue_free(q);
     cleanup_addrs_free(&extracted);
     xfree(sender);
     return 0;
+}
+
+/* -bs: log as Postfix's stand-alone smtpd does (the mail log, not the
+ * terminal: standard output carries the SMTP replies). */
+static int smtp_mode(void)
+{
+    const char *file = cfg_str("maillog_file");
+    char *err = NULL;
+    queue_t *q;
+    int status;
+
+    msg_init("smtpd", MSG_SINK_STDERR);
+    msg_set_syslog_name(cfg_str("syslog_name"));
+    if ((q = queue_from_config(&err)) == NULL)
+        msg_fatal_status(EX_CONFIG, "%s", err);
+    if (*file && msg_open_file(file) == 0)
+        msg_set_sinks(MSG_SINK_FILE);
+    else
+        msg_set_sinks(MSG_SINK_SYSLOG);
+    status = sendmail_smtp(q);
+    queue_free(q);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -195,9 +188,12 @@ int main(int argc, char **argv)
         run_helper(argv[0], (char *[]) {"newaliases", NULL});
         break;
     case SENDMAIL_DELIVER:
+    case SENDMAIL_SMTP:
         break;
     }
     if (config_load(a.config_dir, &err) < 0)
         msg_fatal_status(EX_CONFIG, "%s", err);
+    if (a.mode == SENDMAIL_SMTP)
+        return smtp_mode();
     return deliver(&a);
 }

@@ -53,6 +53,8 @@ static int parse_b(struct sendmail_args *a, const char *mode, char **err)
         a->mode = SENDMAIL_MAILQ;
     else if (strcmp(mode, "i") == 0)
         a->mode = SENDMAIL_NEWALIASES;
+    else if (strcmp(mode, "s") == 0)
+        a->mode = SENDMAIL_SMTP;
     else
         return usage(err, "unsupported: -b%s", mode);
     return 0;

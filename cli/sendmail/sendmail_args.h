@@ -1,8 +1,8 @@
 /* sendmail_args.h - the sendmail(1) command line as Postfix reads it.
  *
- * Modes: -bm (default: deliver a message), -bp (mailq), -bi / -I
- * (newaliases), -q (flush the queue); -bs, -bv, -bd and other -b modes
- * are refused (not implemented). Options for delivery: -t, -i / -oi,
+ * Modes: -bm (default: deliver a message), -bs (SMTP on standard input
+ * and output), -bp (mailq), -bi / -I (newaliases), -q (flush the queue);
+ * -bv, -bd and other -b modes are refused (not implemented). Options for delivery: -t, -i / -oi,
  * -f / -r sender, -F full name, -N dsn notify, -R ret, -V envid,
  * -C / -c configuration directory, -v; the other -o options and the
  * sendmail flags Postfix ignores (-B -G -h -L -m -n -O -U -X -x -e -p)
@@ -20,6 +20,7 @@ enum sendmail_mode {
     SENDMAIL_MAILQ,
     SENDMAIL_NEWALIASES,
     SENDMAIL_FLUSH,
+    SENDMAIL_SMTP,
 };
 
 struct sendmail_args {

@@ -244,13 +244,13 @@ static void test_end_to_end(void **state)
     assert_int_equal(count(QUEUE_MAILDROP), 4);
 
     /* cleanup not there: the scan stops, nothing is lost */
-    assert_int_equal(pickup_scan(queue, sock_path, &err), -1);
+    assert_int_equal(pickup_scan(queue, sock_path, "host.test", &err), -1);
     xfree(err);
     err = NULL;
     assert_int_equal(count(QUEUE_MAILDROP), 4);   /* stopped at the oldest */
 
     pid = start_cleanup(1);
-    assert_int_equal(pickup_scan(queue, sock_path, &err), 2);
+    assert_int_equal(pickup_scan(queue, sock_path, "host.test", &err), 2);
     wait_ok(pid);
     assert_int_equal(count(QUEUE_MAILDROP), 0);
     assert_int_equal(count(QUEUE_CORRUPT), 2);
@@ -262,6 +262,14 @@ static void test_end_to_end(void **state)
     assert_null(strstr(buf_str(&content), "not read"));
     assert_non_null(strstr(buf_str(&content), "From: Joe User <joe@origin.example>\n"));
     assert_non_null(strstr(buf_str(&content), "Message-Id: <"));
+    {
+        char expect[80];
+
+        /* pickup's trace header comes first, with the file owner's uid */
+        snprintf(expect, sizeof(expect), "Received: by host.test (Postern, from userid %ld)\n\tid ",
+                 (long) getuid());
+        assert_true(strncmp(buf_str(&content), expect, strlen(expect)) == 0);
+    }
 
     assert_true(find_incoming("Subject: second", &content, &envelope));
     assert_string_equal(buf_str(&envelope), "sam@s.example a@t.example b@t.example hidden@t.example");

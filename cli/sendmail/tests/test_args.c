@@ -73,12 +73,24 @@ static void test_modes(void **state)
     assert_int_equal(a.mode, SENDMAIL_DELIVER);
 }
 
+static void test_smtp_mode(void **state)
+{
+    struct sendmail_args a;
+
+    (void) state;
+    assert_int_equal(parse(&a, (char *[]) {"sendmail", "-bs", NULL}), 0);
+    assert_int_equal(a.mode, SENDMAIL_SMTP);
+    assert_int_equal(parse(&a, (char *[]) {"sendmail", "-C", "/etc/x", "-bs", NULL}), 0);
+    assert_int_equal(a.mode, SENDMAIL_SMTP);
+    assert_string_equal(a.config_dir, "/etc/x");
+}
+
 static void test_refused(void **state)
 {
     struct sendmail_args a;
 
     (void) state;
-    assert_int_equal(parse(&a, (char *[]) {"sendmail", "-bs", NULL}), -1);
+    assert_int_equal(parse(&a, (char *[]) {"sendmail", "-bd", NULL}), -1);
     assert_int_equal(parse(&a, (char *[]) {"sendmail", "-bv", "x", NULL}), -1);
     assert_int_equal(parse(&a, (char *[]) {"sendmail", "-Z", NULL}), -1);
     assert_int_equal(parse(&a, (char *[]) {"sendmail", "-f", NULL}), -1);
@@ -94,6 +106,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_delivery_flags),
         cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_smtp_mode),
         cmocka_unit_test(test_refused),
     };
 

@@ -21,6 +21,7 @@ struct master_child {
     char *path;                  /* program, for log messages */
     bool avail;                  /* idle, waiting for a client */
     bool used;                   /* reported busy at least once */
+    long started;                /* master_now() at fork */
     struct master_child *next;
 };
 

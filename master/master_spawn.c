@@ -2,7 +2,11 @@
  * with its status channel and listeners on the fixed descriptors of
  * server.h, track busy/idle reports, reap exits, and throttle a service
  * whose children die before serving anyone ("bad command startup"), with
- * a back-off of 1, 2, 4 ... seconds up to service_throttle_time. */
+ * a back-off of 1, 2, 4 ... seconds up to service_throttle_time. A child
+ * that ran MASTER_STARTUP_SECONDS or longer before dying (a qmgr killed
+ * while scanning the queue) did start: its death is logged, not
+ * throttled. Status reports still in the channel are read before a dead
+ * child is judged, so a busy report sent just before it died counts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +22,8 @@
 #include "util/msg.h"
 
 struct master_child *master_children;
+
+#define MASTER_STARTUP_SECONDS 5
 
 static void reset_signals(void)
 {
@@ -98,6 +104,7 @@ void master_spawn(struct master_service *s)
     c->serv = s;
     c->path = xstrdup(s->path);
     c->avail = true;
+    c->started = master_now();
     c->next = master_children;
     master_children = c;
     s->total++;
@@ -132,6 +139,21 @@ static void log_exit(const struct master_child *c, int status)
                  WEXITSTATUS(status));
 }
 
+/* A child that died abnormally without serving and within its first
+ * seconds failed at startup. Reads its service's pending reports first. */
+static bool bad_startup(pid_t pid)
+{
+    struct master_child *c;
+
+    for (c = master_children; c && c->pid != pid; c = c->next)
+        ;
+    if (c == NULL || c->serv == NULL)
+        return false;
+    if (!c->used)
+        master_status_event(c->serv);
+    return !c->used && master_now() - c->started < MASTER_STARTUP_SECONDS;
+}
+
 static struct master_child *unlink_child(pid_t pid)
 {
     for (struct master_child **p = &master_children; *p; p = &(*p)->next)
@@ -149,8 +171,9 @@ void master_reap(bool quiet)
     int status;
 
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        struct master_child *c = unlink_child(pid);
         bool abnormal = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        bool bad = abnormal && !quiet && bad_startup(pid);
+        struct master_child *c = unlink_child(pid);
 
         if (c == NULL)
             continue;
@@ -160,7 +183,7 @@ void master_reap(bool quiet)
             c->serv->total--;
             if (c->avail)
                 c->serv->avail--;
-            if (abnormal && !quiet && !c->used)
+            if (bad)
                 throttle(c->serv);
         }
         xfree(c->path);

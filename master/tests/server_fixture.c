@@ -7,7 +7,8 @@
  * "trigger: TEXT", and runs a loop callback every 300 ms, logging
  * "loop: N" for its first three calls. With "event" it is an event
  * server: one process answers many clients at once. With "fail" it exits with status 1 in post_init, to
- * exercise master's throttling. Never installed. */
+ * exercise master's throttling; with "slow" it logs "slow start" and
+ * spends 60 s in post_init (killed meanwhile by the test). Never installed. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -114,6 +115,15 @@ static void fail_at_start(const struct server_context *ctx)
     msg_fatal("fixture asked to fail at startup");
 }
 
+/* A long start (a qmgr scanning a big queue): a kill -9 during it is not
+ * a failure to start. */
+static void slow_start(const struct server_context *ctx)
+{
+    (void) ctx;
+    msg_info("slow start");
+    sleep(60);
+}
+
 int main(int argc, char **argv)
 {
     struct server_callbacks cb = {0};
@@ -131,5 +141,7 @@ int main(int argc, char **argv)
     }
     if (has_arg(argc, argv, "fail"))
         cb.post_init = fail_at_start;
+    if (has_arg(argc, argv, "slow"))
+        cb.post_init = slow_start;
     return server_main(argc, argv, &cb);
 }

@@ -21,6 +21,7 @@ too; exits 77 (skipped) when not root, where the plain run covers it.
 """
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -116,6 +117,7 @@ tick      unix  -       -       n       1       1       server_fixture
   -o syslog_name=postern/$service_name trigger
 bad       unix  -       -       n       -       1       server_fixture fail
 multi     unix  -       -       n       -       1       server_fixture event
+slow      unix  -       -       n       -       1       server_fixture slow
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 {extra}""")
 
@@ -313,6 +315,30 @@ def test_throttle(inst):
     check("exit status 1" in inst.log_text(), "its exit status is logged")
 
 
+def test_kill_after_startup(inst):
+    """A child killed after its first seconds (qmgr busy scanning) is
+    restarted without the bad-startup throttle."""
+    sock = connect_unix(os.path.join(inst.queue, "private", "slow"), 2)
+    try:
+        m = wait_for(lambda: re.search(r"server_fixture\[(\d+)\]: slow start", inst.log_text()), 10)
+        if not check(m is not None, "slow service started"):
+            return
+        pid = int(m.group(1))
+        time.sleep(6)       # master's MASTER_STARTUP_SECONDS is 5
+        os.kill(pid, signal.SIGKILL)
+        msg = f"pid {pid} killed by signal 9"
+        check(wait_for(lambda: msg in inst.log_text(), 10), "master logs: " + msg)
+        time.sleep(1)
+        after = inst.log_text().split(msg, 1)[-1]
+        check("bad command startup" not in after,
+              "a child killed after its first seconds is not a bad startup")
+        check(wait_for(lambda: len(re.findall(r"server_fixture\[\d+\]: slow start",
+                                              inst.log_text())) >= 2, 10),
+              "master starts a new child for the waiting client at once")
+    finally:
+        sock.close()
+
+
 def test_unsupported(inst):
     text = inst.log_text()
     check("tlsmgr/unix" in text and "service not started" in text,
@@ -483,7 +509,7 @@ def main():
             print(inst.log_text())
             return 1
         for test in (test_serving, test_stand_alone, test_event_server, test_unsupported, test_kill_restart, test_maxproc,
-                     test_wakeup, test_throttle, test_second_master, test_reload, test_bad_reload,
+                     test_wakeup, test_kill_after_startup, test_throttle, test_second_master, test_reload, test_bad_reload,
                      test_sigterm, test_clean_exits, test_postern_start_stop):
             try:
                 test(inst)

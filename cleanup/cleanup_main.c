@@ -1,7 +1,8 @@
 /* cleanup_main.c - the cleanup daemon: SERVER_SINGLE on the server
  * skeleton, one process per client connection (several messages per
  * connection); master.cf's maxproc bounds the writers. A bad main.cf
- * value or an unopenable table is fatal at start. */
+ * value or an unopenable table is fatal at start; a table changed on disk
+ * makes the process exit before its next client. */
 #include <stdlib.h>
 
 #include "cleanup/cleanup_session.h"
@@ -32,6 +33,14 @@ static void cleanup_service(int fd, const struct server_context *ctx)
     stream_close(s);
 }
 
+/* A changed canonical or virtual alias table: exit before the next
+ * client, so that a fresh process opens the new one. */
+static bool cleanup_tables_changed(const struct server_context *ctx)
+{
+    (void) ctx;
+    return cleanup_params_changed(&params);
+}
+
 static void cleanup_pre_exit(const struct server_context *ctx)
 {
     (void) ctx;
@@ -46,5 +55,6 @@ int main(int argc, char **argv)
     cb.post_init = cleanup_post_init;
     cb.service = cleanup_service;
     cb.pre_exit = cleanup_pre_exit;
+    cb.stale = cleanup_tables_changed;
     return server_main(argc, argv, &cb);
 }

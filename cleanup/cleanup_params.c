@@ -82,3 +82,18 @@ void cleanup_params_free(cleanup_params_t *p)
         queue_free(p->queue);
     memset(p, 0, sizeof(*p));
 }
+
+static bool maps_changed(const cleanup_maps_t *m)
+{
+    for (size_t i = 0; i < m->count; i++)
+        if (dict_changed(m->tables[i]))
+            return true;
+    return false;
+}
+
+bool cleanup_params_changed(const cleanup_params_t *p)
+{
+    return maps_changed(&p->rewrite.canonical) || maps_changed(&p->rewrite.sender_canonical)
+        || maps_changed(&p->rewrite.recipient_canonical)
+        || maps_changed(&p->rewrite.virtual_alias);
+}

@@ -372,7 +372,24 @@ static void wake_qmgr(const cleanup_params_t *p)
 }
 
 /* End of content and commit; the message's failure state says how. */
-static void complete(struct session *s)
+/* HOLD learned at finish (smtpd_end_of_data_restrictions): the file was
+ * written for incoming/; it moves to hold/ before qmgr is woken. qmgr's
+ * own scan could take it first in that instant: then it is delivered
+ * and the HOLD is reported as not applied. */
+static void hold_after_commit(struct session *s)
+{
+    struct message *m = &s->msg;
+    char *err = NULL;
+
+    if (queue_move(s->params->queue, m->id, QUEUE_INCOMING, QUEUE_HOLD, &err) < 0) {
+        msg_warn("%s: HOLD at end of data not applied: %s", m->id, err);
+        xfree(err);
+        return;
+    }
+    m->flags |= CLEANUP_FLAG_HOLD;
+}
+
+static void complete(struct session *s, bool late_hold)
 {
     struct message *m = &s->msg;
     char *err = NULL;
@@ -413,19 +430,25 @@ static void complete(struct session *s)
     msg_info("%s: message-id=%s", qwriter_id(m->writer),
              *cleanup_content_message_id(m->content)
                  ? cleanup_content_message_id(m->content) : "<>");
+    if (late_hold)
+        hold_after_commit(s);
 }
 
 static int do_finish(struct session *s)
 {
     struct message *m = &s->msg;
-    int rc;
+    int flags = 0, rc;
 
     if (m->dsn[0] == 0 && !m->enveloped)
         return answer_error(s, "4.3.0", "finish without envelope");
+    if (attr_has(s->req, ATTR_FLAGS) && attr_get_int(s->req, ATTR_FLAGS, &flags) < 0)
+        return answer_error(s, "4.3.0", "bad finish request");
+    if (flags & CLEANUP_FLAG_DISCARD)
+        m->flags |= CLEANUP_FLAG_DISCARD;
     if (m->dsn[0] == 0)
-        complete(s);
+        complete(s, (flags & CLEANUP_FLAG_HOLD) && !(m->flags & CLEANUP_FLAG_HOLD));
     rc = answer_state(s, true);
-    if (m->dsn[0] == 0 && !(m->flags & CLEANUP_FLAG_DISCARD))
+    if (m->dsn[0] == 0 && !(m->flags & (CLEANUP_FLAG_DISCARD | CLEANUP_FLAG_HOLD)))
         wake_qmgr(s->params);
     msg_reset(m);
     return rc;

@@ -33,6 +33,8 @@ typedef struct cleanup_params {
  * mydestination, the map parameters, limits). -1 with *err. */
 int cleanup_params_load(cleanup_params_t *p, char **err);
 void cleanup_params_free(cleanup_params_t *p);
+/* True when one of the rewriting tables changed on disk (dict_changed). */
+bool cleanup_params_changed(const cleanup_params_t *p);
 
 /* Announces the protocol and serves requests until the client closes the
  * connection or it breaks. */

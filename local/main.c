@@ -3,7 +3,8 @@
  * served by local_serve() with an agent built from main.cf. Runs as root
  * (master.cf unpriv=n) and changes privileges per delivery. A broken
  * configuration (alias table that cannot be opened, bad default_privs) is
- * fatal; a changed alias table makes the process retire after its client. */
+ * fatal; a changed alias table makes the process retire before taking the
+ * next request (and after its client). */
 #include "config/config.h"
 #include "local/agent_config.h"
 #include "queue/queue_config.h"
@@ -29,16 +30,19 @@ static void local_pre_init(const struct server_context *ctx)
     config_report_unused();
 }
 
-static void retire_if_tables_changed(void)
+/* The skeleton asks before and after each client: a fresh process
+ * serves the next request with the new aliases. */
+static bool tables_changed(const struct server_context *ctx)
 {
+    (void) ctx;
     for (size_t i = 0; i < agent.expand.alias_map_count; i++) {
         if (dict_changed(agent.expand.alias_maps[i])) {
             msg_info("table %s has changed -- restarting",
                      dict_name(agent.expand.alias_maps[i]));
-            server_retire();
-            return;
+            return true;
         }
     }
+    return false;
 }
 
 static void local_service(int fd, const struct server_context *ctx)
@@ -53,7 +57,6 @@ static void local_service(int fd, const struct server_context *ctx)
         msg_warn("delivery request: %s", err ? err : "connection failed");
     xfree(err);
     stream_close(s);
-    retire_if_tables_changed();
 }
 
 static void local_pre_exit(const struct server_context *ctx)
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
         .pre_init = local_pre_init,
         .service = local_service,
         .pre_exit = local_pre_exit,
+        .stale = tables_changed,
     };
 
     return server_main(argc, argv, &cb);

@@ -238,12 +238,20 @@ int cleanup_client_content(cleanup_client_t *c, const void *data, size_t len,
 int cleanup_client_finish(cleanup_client_t *c, cleanup_result_t *result,
                           char **err)
 {
+    return cleanup_client_finish_flags(c, 0, result, err);
+}
+
+int cleanup_client_finish_flags(cleanup_client_t *c, int flags, cleanup_result_t *result,
+                                char **err)
+{
     const char *id = c->queue_id;
     int rc;
 
     memset(result, 0, sizeof(*result));
     attr_list_reset(c->req);
     attr_put_str(c->req, ATTR_REQUEST, "finish");
+    if (flags)
+        attr_put_int(c->req, ATTR_FLAGS, flags);
     rc = request(c, err);
     if (rc < 0)
         return -1;

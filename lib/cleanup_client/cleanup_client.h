@@ -69,6 +69,10 @@ int cleanup_client_content(cleanup_client_t *c, const void *data, size_t len,
                            char **err);
 int cleanup_client_finish(cleanup_client_t *c, cleanup_result_t *result,
                           char **err);
+/* finish with flags learned after open: CLEANUP_FLAG_HOLD puts the
+ * committed file into hold/ instead of leaving it in incoming/. */
+int cleanup_client_finish_flags(cleanup_client_t *c, int flags, cleanup_result_t *result,
+                                char **err);
 int cleanup_client_abort(cleanup_client_t *c, char **err);
 
 #endif

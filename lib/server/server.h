@@ -90,6 +90,13 @@ struct server_callbacks {
     void (*pre_exit)(const struct server_context *ctx);
     /* Long-running service (qmgr): ignore max_idle and max_use. */
     bool no_idle_exit;
+    /* Optional: true when what the process loaded (a lookup table) changed
+     * on disk. SERVER_SINGLE and SERVER_TRIGGER ask it when a client is
+     * waiting, before accepting it, and after each client, like the
+     * watched paths: the process then exits without taking the client,
+     * and master starts a fresh one that serves it with the new table
+     * (so the first message after postmap/newaliases sees the change). */
+    bool (*stale)(const struct server_context *ctx);
 };
 
 /* Runs the daemon; returns the exit status for main() to return. */
@@ -103,7 +110,7 @@ void server_disconnect(int fd);
  * changed on disk). Safe to call from the service callback. */
 void server_retire(void);
 /* Retire when path changes (inode, size or mtime differ from now); checked
- * after every client. Call in pre_init/post_init; a missing path is
+ * before accepting a client and after every client. Call in pre_init/post_init; a missing path is
  * remembered as missing and its appearance counts as a change. */
 void server_watch_path(const char *path);
 bool server_watched_paths_changed(void);

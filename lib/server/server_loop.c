@@ -1,8 +1,9 @@
 /* server_loop.c - the only accept loop in Postern: waits for a client on
  * the listening sockets from master, reports busy/idle on the status
  * channel, runs the daemon's callback, and decides when the process
- * retires (max_use, max_idle, master gone or reloaded, watched file
- * changed, daemon asked). Single-threaded, one client at a time. */
+ * retires (max_use, max_idle, master gone or reloaded, watched file or
+ * table changed, daemon asked), also before accepting a waiting client.
+ * Single-threaded, one client at a time. */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -173,7 +174,7 @@ bool server_time_to_retire(struct server_state *s)
     }
     if (server_retire_requested())
         return true;
-    if (server_watched_paths_changed()) {
+    if (server_watched_paths_changed() || (s->cb->stale && s->cb->stale(&s->ctx))) {
         msg_info("configuration or table changed -- exiting");
         return true;
     }
@@ -189,6 +190,8 @@ void server_serve(struct server_state *s)
 
         if (which < 0)
             return;   /* idle timeout, master gone, or retirement asked */
+        if (server_time_to_retire(s))
+            return;   /* the waiting client is left to a fresh process */
         fd = accept4(s->listen_fds[which], NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) {
             /* Another child took it, or the client gave up. */

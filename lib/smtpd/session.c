@@ -98,6 +98,15 @@ void smtpd_reply_sink(smtpd_session_t *s)
     smtpd_send_out(s);
 }
 
+void smtpd_reply_sink_to(smtpd_session_t *s, buf_t *to)
+{
+    if (s->reply.len == 0)
+        smtp_reply_add(&s->reply, 451, "4.3.0", "Error: server local error");
+    buf_reset(to);
+    buf_append(to, s->reply.data, s->reply.len);
+    buf_reset(&s->reply);
+}
+
 void smtpd_reset_transaction(smtpd_session_t *s)
 {
     if (s->in_mail && s->sink.abort)

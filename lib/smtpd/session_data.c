@@ -116,6 +116,10 @@ int smtpd_cmd_data(smtpd_session_t *s, const char *args, size_t len)
         return fail(s, SMTP_R_DATA_AFTER_BDAT);
     if (!s->in_mail || s->rcpt_count == 0)
         return fail(s, missing_recipients(s));
+    if (s->sink.data_start && s->sink.data_start(s->sink.ctx, &s->reply) < 0) {
+        smtpd_reply_sink(s);
+        return -1;
+    }
     smtpd_reply_std(s, SMTP_R_DATA_GO);
     if (stream_flush(s->st) < 0) {
         smtpd_reset_transaction(s);
@@ -199,6 +203,13 @@ int smtpd_cmd_bdat(smtpd_session_t *s, const char *args, size_t len)
         s->bdat_active = true;
         s->bdat_failed = true;
         smtp_reply_std(&s->bdat_error, SMTP_R_CHUNK_SIZE, NULL);
+        return refuse_chunk(s, count, last, SMTP_R_CHUNK_SIZE);
+    }
+    if (!s->bdat_active && s->sink.data_start
+        && s->sink.data_start(s->sink.ctx, &s->reply) < 0) {
+        s->bdat_active = true;
+        s->bdat_failed = true;
+        smtpd_reply_sink_to(s, &s->bdat_error);
         return refuse_chunk(s, count, last, SMTP_R_CHUNK_SIZE);
     }
     if (!s->bdat_active) {

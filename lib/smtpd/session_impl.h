@@ -56,6 +56,8 @@ void smtpd_send_out(smtpd_session_t *s);
 void smtpd_reply_std(smtpd_session_t *s, enum smtp_reply_id id);
 /* Copies a sink reply, or the fallback when the sink left it empty. */
 void smtpd_reply_sink(smtpd_session_t *s);
+/* The same, into *to instead of the output (a reply kept for later). */
+void smtpd_reply_sink_to(smtpd_session_t *s, buf_t *to);
 /* Abandons the transaction (tells the sink if one was open). */
 void smtpd_reset_transaction(smtpd_session_t *s);
 /* True (after replying 554 and setting closing) if input is waiting

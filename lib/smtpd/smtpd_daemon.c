@@ -107,6 +107,13 @@ static void retire_if_tables_changed(void)
     }
 }
 
+/* Asked by the skeleton before taking a client too (docs/SMTPD.md). */
+static bool smtpd_tables_stale(const struct server_context *ctx)
+{
+    (void) ctx;
+    return policy_changed(policy) || resolve_setup_changed(resolve);
+}
+
 static void smtpd_service(int fd, const struct server_context *ctx)
 {
     smtpd_client_t client;
@@ -154,6 +161,7 @@ int smtpd_daemon_main(int argc, char **argv)
         .post_init = smtpd_post_init,
         .service = smtpd_service,
         .pre_exit = smtpd_pre_exit,
+        .stale = smtpd_tables_stale,
     };
 
     return server_main(argc, argv, &cb);

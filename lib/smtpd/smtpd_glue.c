@@ -439,18 +439,17 @@ static int glue_data_end(void *ctx, buf_t *queue_id, buf_t *reply)
         queue_error(reply);
         return -1;
     }
-    if (check(g, POLICY_AT_DATA, NULL, reply) < 0
-        || check(g, POLICY_AT_END_OF_DATA, NULL, reply) < 0)
+    if (check(g, POLICY_AT_END_OF_DATA, NULL, reply) < 0)
         return -1;                  /* the engine aborts the transaction */
     if (g->discard && !(g->open_flags & CLEANUP_FLAG_DISCARD)) {
         buf_puts(queue_id, g->queue_id);
         reset_transaction(g);       /* aborts the file: accepted, dropped */
         return 0;
     }
-    if (g->hold && !(g->open_flags & CLEANUP_FLAG_HOLD))
-        msg_warn("%s: HOLD action at end of data is not applied", g->queue_id);
     memset(&res, 0, sizeof(res));
-    rc = cleanup_client_finish(g->cleanup, &res, &err);
+    /* a HOLD found after the open goes with finish (cleanup: hold/) */
+    rc = cleanup_client_finish_flags(g->cleanup, g->hold && !(g->open_flags & CLEANUP_FLAG_HOLD)
+                                     ? CLEANUP_FLAG_HOLD : 0, &res, &err);
     g->opened = false;              /* finished or failed: nothing to abort */
     if (rc != 0) {
         msg_warn("%s: cleanup finish: %s", g->queue_id,
@@ -470,6 +469,12 @@ static int glue_data_end(void *ctx, buf_t *queue_id, buf_t *reply)
     return 0;
 }
 
+/* DATA / first BDAT, before 354: smtpd_data_restrictions. */
+static int glue_data_start(void *ctx, buf_t *reply)
+{
+    return check(ctx, POLICY_AT_DATA, NULL, reply);
+}
+
 static void glue_abort(void *ctx)
 {
     reset_transaction(ctx);
@@ -481,6 +486,7 @@ void smtpd_glue_sink(smtpd_glue_t *g, smtpd_sink_t *sink)
     sink->ctx = g;
     sink->mail_begin = glue_mail;
     sink->rcpt_check = glue_rcpt;
+    sink->data_start = glue_data_start;
     sink->data_line = glue_data_line;
     sink->data_end = glue_data_end;
     sink->abort = glue_abort;

@@ -6,17 +6,17 @@
  *          lists, which the engine gives no earlier hook for)
  *   RCPT   policy; the first accepted recipient opens a cleanup
  *          transaction (logged "QUEUEID: client=NAME[ADDR]")
- *   DATA   the envelope, then a Received: header, then the content,
- *          sent to cleanup in chunks
- *   end    smtpd_data_restrictions and smtpd_end_of_data_restrictions
- *          (the engine has no hook between DATA and 354, so a DATA
- *          refusal comes after the content), then cleanup finish: the
+ *   DATA   smtpd_data_restrictions before the 354 reply (first BDAT:
+ *          before its chunk is read); then the envelope, a Received:
+ *          header and the content, sent to cleanup in chunks
+ *   end    smtpd_end_of_data_restrictions, then cleanup finish: the
  *          250 reply follows cleanup's answer, which follows fsync
  *   RSET, lost connection, refused content: cleanup abort
  * HOLD and DISCARD actions become cleanup open flags; an action found
  * after the transaction was opened re-opens it before any content was
  * sent; a DISCARD at end of data aborts the file and still answers 250;
- * a HOLD at end of data is logged and not applied.
+ * a HOLD at end of data goes with cleanup's finish (the committed file is
+ * moved to hold/ before qmgr is woken).
  *
  * Failures: a cleanup that cannot be reached or breaks gives "451 4.3.0
  * Error: queue file write error"; a refusal from cleanup gives its dsn

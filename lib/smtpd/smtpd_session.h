@@ -99,6 +99,11 @@ typedef struct smtpd_sink {
     void (*abort)(void *ctx);
     /* VRFY: accept gives "252 2.0.0 ADDRESS". */
     int (*vrfy)(void *ctx, const mail_addr_t *addr, buf_t *reply);
+    /* DATA, or the first BDAT of a message, before the 354 reply or the
+     * chunk is read: refuse (smtpd_data_restrictions) before the content.
+     * A refused DATA keeps the envelope; a refused BDAT's chunks are read
+     * and discarded, each answered with this reply. */
+    int (*data_start)(void *ctx, buf_t *reply);
 } smtpd_sink_t;
 
 enum smtpd_end {

@@ -114,7 +114,7 @@ static int setup(void **state)
     f->cfg.client_addr = "192.0.2.1";
     f->cfg.sleep = no_sleep;
     f->callbacks = (smtpd_sink_t) {&f->sink, sink_mail, sink_rcpt, sink_line, sink_end,
-                                   sink_abort, sink_vrfy};
+                                   sink_abort, sink_vrfy, NULL};
     *state = f;
     return 0;
 }
@@ -436,6 +436,38 @@ static void test_bdat_errors(void **state)
         "C: QUIT", "S: 221 2.0.0 Bye");
 }
 
+/* smtpd_data_restrictions: refused before 354 / before the chunk. */
+static int sink_data_start(void *ctx, buf_t *reply)
+{
+    struct sink *k = ctx;
+
+    if (strstr(k->rcpts.data ? k->rcpts.data : "", "refuse") == NULL)
+        return 0;
+    smtp_reply_add(reply, 554, "5.7.1", "<DATA>: Data command rejected: test");
+    return -1;
+}
+
+static void test_data_start_refusal(void **state)
+{
+    struct fixture *f = *state;
+
+    f->callbacks.data_start = sink_data_start;
+    RUN(f, SMTPD_END_QUIT, GREETING, "C: EHLO c", EHLO_REPLY,
+        "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok", "C: RCPT TO:<refuse@y>", "S: 250 2.1.5 Ok",
+        "C: DATA", "S: 554 5.7.1 <DATA>: Data command rejected: test",
+        "C: RSET", "S: 250 2.0.0 Ok",
+        "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok", "C: RCPT TO:<refuse@y>", "S: 250 2.1.5 Ok",
+        "R: BDAT 5\r\nhello", "S: 554 5.7.1 <DATA>: Data command rejected: test",
+        "R: BDAT 3 LAST\r\nabc", "S: 554 5.7.1 <DATA>: Data command rejected: test",
+        "C: QUIT", "S: 221 2.0.0 Bye");
+    assert_int_equal(f->sink.queued, 0);
+    /* accepted when the sink says so: the content follows as usual */
+    RUN(f, SMTPD_END_QUIT, GREETING, "C: HELO c", "S: 250 mx.example",
+        "C: MAIL FROM:<a@b>", "S: 250 2.1.0 Ok", "C: RCPT TO:<ok@y>", "S: 250 2.1.5 Ok",
+        "C: DATA", "S* 354 ", "C: hi", "C: .", "S: 250 2.0.0 Ok: queued as Q1",
+        "C: QUIT", "S: 221 2.0.0 Bye");
+}
+
 static void test_queue_failure_and_reset(void **state)
 {
     struct fixture *f = *state;
@@ -516,6 +548,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vrfy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bdat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bdat_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_start_refusal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_failure_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smtputf8, setup, teardown),

@@ -84,6 +84,10 @@ void master_env_build(void);
 void master_wakeup_schedule(struct master_service *s, bool at_start);
 void master_wakeup_run(struct master_service *s);
 
+/* master_sweep.c: stale writer temporary files (at start, then hourly). */
+#define MASTER_SWEEP_INTERVAL 3600
+void master_sweep_temp(void);
+
 /* master_loop.c */
 void master_signals_init(void);
 void master_loop(void) __attribute__((noreturn));

@@ -109,7 +109,14 @@ static bool wants_child(const struct master_service *s)
 /* Runs due timers; returns the poll timeout in ms until the next one. */
 static int run_timers(void)
 {
+    static long next_sweep;
     long now = master_now(), next = -1;
+
+    if (now >= next_sweep) {
+        master_sweep_temp();
+        next_sweep = now + MASTER_SWEEP_INTERVAL;
+    }
+    next = next_sweep;
 
     for (struct master_service *s = master_services; s; s = s->next) {
         if (s->throttle_until && now >= s->throttle_until)

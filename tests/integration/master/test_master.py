@@ -339,6 +339,33 @@ def test_kill_after_startup(inst):
         sock.close()
 
 
+def plant_temp_files(inst):
+    """Before master starts: writer temporary files as killed writers leave
+    them (old, writer gone), one still fresh, one old whose writer lives."""
+    dead = 4194303          # above the default pid_max: no such process
+    plan = {"incoming/tmp.%d.1" % dead: 7200, "maildrop/tmp.%d.2" % dead: 7200,
+            "incoming/tmp.%d.3" % dead: 10, "incoming/tmp.%d.4" % os.getpid(): 7200}
+    for rel, age in plan.items():
+        path = os.path.join(inst.queue, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write("partial")
+        t = time.time() - age
+        os.utime(path, (t, t))
+    inst.planted = plan
+
+
+def test_stale_temp_swept(inst):
+    dead = [r for r, age in inst.planted.items() if age > 3600 and "tmp.%d." % os.getpid() not in r]
+    for rel in dead:
+        check(wait_for(lambda: "removed stale temporary file " + rel in inst.log_text(), 5)
+              and not os.path.exists(os.path.join(inst.queue, rel)),
+              "master start removes the stale " + rel)
+    for rel in set(inst.planted) - set(dead):
+        check(os.path.exists(os.path.join(inst.queue, rel)),
+              "kept " + rel + " (fresh, or its writer is alive)")
+
+
 def test_unsupported(inst):
     text = inst.log_text()
     check("tlsmgr/unix" in text and "service not started" in text,
@@ -505,10 +532,11 @@ def test_postern_start_stop(inst):
 def main():
     inst = Instance()
     try:
+        plant_temp_files(inst)
         if not check(inst.start_master(), "master starts (daemon started logged)"):
             print(inst.log_text())
             return 1
-        for test in (test_serving, test_stand_alone, test_event_server, test_unsupported, test_kill_restart, test_maxproc,
+        for test in (test_stale_temp_swept, test_serving, test_stand_alone, test_event_server, test_unsupported, test_kill_restart, test_maxproc,
                      test_wakeup, test_kill_after_startup, test_throttle, test_second_master, test_reload, test_bad_reload,
                      test_sigterm, test_clean_exits, test_postern_start_stop):
             try:

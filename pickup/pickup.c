@@ -1,5 +1,5 @@
 /* pickup.c - maildrop/ -> cleanup (see pickup.h). Per-file problems are
- * logged and handled (corrupt/, retry later); a failure of the scan or of
+ * logged and handled (bounce, corrupt/, retry later); a failure of the scan or of
  * cleanup returns -1 with *err. */
 #include "pickup/pickup.h"
 
@@ -8,18 +8,20 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bounce/bounce.h"
 #include "cleanup_client/cleanup_client.h"
 #include "ipc/attr_names.h"
 #include "queue/qfile.h"
 #include "util/mem.h"
 #include "util/msg.h"
+#include "util/trigger.h"
 
 #define CHUNK 65536
+#define TRIGGER_TIMEOUT_MS 1000
 
 struct pickup {
     const queue_t *q;
-    const char *socket;
-    const char *myhostname;
+    const pickup_config_t *cfg;
     cleanup_client_t *client;  /* connected on first use */
 };
 
@@ -46,7 +48,7 @@ static void received_header(const struct pickup *p, const char *queue_id, uid_t 
         || strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z (%Z)", &tm) == 0)
         snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
     buf_printf(out, "Received: by %s (Postern, from userid %ld)\n\tid %s; %s\n",
-               p->myhostname, (long) uid, queue_id, date);
+               p->cfg->myhostname, (long) uid, queue_id, date);
 }
 
 /* The content records as "line\n" chunks, after the prefix. */
@@ -124,7 +126,8 @@ static int replay(struct pickup *p, qfile_t *qf, const struct stat *st, char **e
     int rc;
 
     if (p->client == NULL
-        && (p->client = cleanup_client_connect(p->socket, PICKUP_CLEANUP_TIMEOUT_MS, err)) == NULL)
+        && (p->client = cleanup_client_connect(p->cfg->cleanup_socket, PICKUP_CLEANUP_TIMEOUT_MS,
+                                                err)) == NULL)
         return -1;
     if ((rc = cleanup_client_open(p->client, CLEANUP_FLAG_LOCAL_SUBMISSION, err)) != 0)
         return rc;
@@ -174,6 +177,60 @@ static int precheck(struct pickup *p, const char *path, const char *id)
     return 0;
 }
 
+/* A permanent refusal ("5.x.y reason") returned to the sender: 0 the
+ * notice is queued, -1 not (warned; the file stays for the next scan). */
+static int bounce_refused(struct pickup *p, qfile_t *qf, const char *id, const char *why)
+{
+    const qenvelope_t *env = qfile_envelope(qf);
+    bounce_rcpt_t *list = xcalloc(env->rcpt_count ? env->rcpt_count : 1, sizeof(*list));
+    bounce_params_t bp = {.myhostname = p->cfg->myhostname, .queue_id = id,
+                          .size_limit = p->cfg->bounce_size_limit, .now = time(NULL)};
+    const char *space = strchr(why, ' ');
+    char *dsn = space ? xstrndup(why, (size_t) (space - why)) : xstrdup(why);
+    char *new_id = NULL, *err = NULL;
+    size_t n = 0;
+    int rc;
+
+    for (size_t i = 0; i < env->rcpt_count; i++)
+        if (!env->rcpts[i].done)
+            list[n++] = (bounce_rcpt_t) {env->rcpts[i].address, env->rcpts[i].orig,
+                                         env->rcpts[i].dsn_orcpt, dsn,
+                                         space ? space + 1 : why, NULL, 0};
+    rc = bounce_queue(p->q, qf, BOUNCE_FAILED, list, n, &bp, &new_id, &err);
+    if (rc < 0) {
+        msg_warn("maildrop file %s: cannot return it to the sender: %s", id, err);
+        xfree(err);
+    } else {
+        msg_info("%s: sender non-delivery notification: %s", id, new_id);
+        xfree(new_id);
+        if (p->cfg->qmgr_socket
+            && trigger_unix(p->cfg->qmgr_socket, "W", 1, TRIGGER_TIMEOUT_MS, &err) < 0)
+            xfree(err);
+    }
+    xfree(dsn);
+    xfree(list);
+    return rc;
+}
+
+/* After cleanup's permanent refusal: bounce (then remove the file) or,
+ * with nobody to tell, corrupt/. */
+static void refused(struct pickup *p, qfile_t *qf, const char *id, const char *why)
+{
+    char *err = NULL;
+
+    msg_info("%s: reject: %s (sender <%s>)", id, why, qfile_envelope(qf)->sender);
+    if (*qfile_envelope(qf)->sender == 0) {
+        to_corrupt(p->q, id, why);
+        return;
+    }
+    if (bounce_refused(p, qf, id, why) < 0)
+        return;
+    if (queue_remove(p->q, QUEUE_MAILDROP, id, true, &err) < 0) {
+        msg_warn("remove maildrop file %s: %s", id, err);
+        xfree(err);
+    }
+}
+
 /* One maildrop file. Returns 1 handed over, 0 skipped, -1 stop the scan. */
 static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
 {
@@ -204,6 +261,12 @@ static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
         return 0;
     }
     rc = replay(p, qf, &st, &why);
+    if (rc == 1 && why && why[0] == '5') {
+        refused(p, qf, id, why);
+        qfile_close(qf);
+        xfree(why);
+        return 0;
+    }
     qfile_close(qf);
     if (rc == 0) {
         if (queue_remove(p->q, QUEUE_MAILDROP, id, true, &why) < 0) {
@@ -213,11 +276,6 @@ static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
         return 1;
     }
     if (rc == -2) {
-        to_corrupt(p->q, id, why);
-        xfree(why);
-        return 0;
-    }
-    if (rc == 1 && why && why[0] == '5') {
         to_corrupt(p->q, id, why);
         xfree(why);
         return 0;
@@ -232,10 +290,9 @@ static int pickup_one(struct pickup *p, const queue_entry_t *entry, char **err)
     return -1;
 }
 
-int pickup_scan(const queue_t *q, const char *cleanup_socket, const char *myhostname,
-                char **err)
+int pickup_scan(const queue_t *q, const pickup_config_t *cfg, char **err)
 {
-    struct pickup p = {q, cleanup_socket, myhostname, NULL};
+    struct pickup p = {q, cfg, NULL};
     queue_list_t list;
     size_t i;
     int count = 0;

@@ -13,9 +13,13 @@
  * from=<sender>" (cleanup's id, the file owner's uid) and removes the
  * maildrop file only after cleanup answered finish with success, so a
  * crash in between gives a duplicate, never a loss. A permanent refusal
- * (5.x.x, e.g. message_size_limit) moves the file to corrupt/ with a
- * warning (no bounce is generated: absent); a temporary one leaves it for
- * the next scan.
+ * (5.x.x, e.g. message_size_limit) is returned to the sender: a
+ * non-delivery notice (lib/bounce, every recipient failed with cleanup's
+ * status and reason) is queued into incoming/, qmgr is woken, "ID: sender
+ * non-delivery notification: NEWID" is logged and the maildrop file is
+ * removed; with the null sender (nobody to tell) the file goes to
+ * corrupt/ with a warning, as do unreadable files. A temporary refusal,
+ * or a bounce that cannot be queued, leaves the file for the next scan.
  *
  * Returns the number of messages handed over, or -1 (*err) when the scan
  * stopped early (maildrop unreadable, cleanup unreachable or broken). */
@@ -26,7 +30,13 @@
 
 #define PICKUP_CLEANUP_TIMEOUT_MS 100000
 
-int pickup_scan(const queue_t *q, const char *cleanup_socket, const char *myhostname,
-                char **err);
+typedef struct pickup_config {
+    const char *cleanup_socket;   /* QUEUE/public/$cleanup_service_name */
+    const char *qmgr_socket;      /* QUEUE/public/$queue_service_name, or NULL */
+    const char *myhostname;
+    long long bounce_size_limit;
+} pickup_config_t;
+
+int pickup_scan(const queue_t *q, const pickup_config_t *cfg, char **err);
 
 #endif

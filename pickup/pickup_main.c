@@ -12,6 +12,8 @@
 
 static queue_t *queue;
 static char *cleanup_socket;
+static char *qmgr_socket;
+static pickup_config_t pickup_cfg;
 
 static void pickup_post_init(const struct server_context *ctx)
 {
@@ -23,6 +25,12 @@ static void pickup_post_init(const struct server_context *ctx)
         msg_fatal("%s", err);
     buf_printf(&path, "%s/public/%s", queue_root(queue), cfg_str("cleanup_service_name"));
     cleanup_socket = buf_detach(&path);
+    buf_printf(&path, "%s/public/%s", queue_root(queue), cfg_str("queue_service_name"));
+    qmgr_socket = buf_detach(&path);
+    pickup_cfg.cleanup_socket = cleanup_socket;
+    pickup_cfg.qmgr_socket = qmgr_socket;
+    pickup_cfg.myhostname = cfg_str("myhostname");
+    pickup_cfg.bounce_size_limit = cfg_size("bounce_size_limit");
 }
 
 static void pickup_trigger(const char *data, size_t len, const struct server_context *ctx)
@@ -32,7 +40,7 @@ static void pickup_trigger(const char *data, size_t len, const struct server_con
     (void) data;
     (void) len;
     (void) ctx;
-    if (pickup_scan(queue, cleanup_socket, cfg_str("myhostname"), &err) < 0) {
+    if (pickup_scan(queue, &pickup_cfg, &err) < 0) {
         msg_warn("maildrop scan stopped: %s", err);
         xfree(err);
     }
@@ -43,6 +51,7 @@ static void pickup_pre_exit(const struct server_context *ctx)
     (void) ctx;
     queue_free(queue);
     xfree(cleanup_socket);
+    xfree(qmgr_socket);
 }
 
 int main(int argc, char **argv)

@@ -229,6 +229,8 @@ static void test_end_to_end(void **state)
     pid_t pid;
     char *user = getenv("USER");
 
+    pickup_config_t pcfg = {sock_path, NULL, "host.test", 50000};
+
     (void) state;
     (void) user;
     assert_int_equal(run_sendmail("-F 'Joe User' -f joe alias@x.example",
@@ -244,13 +246,13 @@ static void test_end_to_end(void **state)
     assert_int_equal(count(QUEUE_MAILDROP), 4);
 
     /* cleanup not there: the scan stops, nothing is lost */
-    assert_int_equal(pickup_scan(queue, sock_path, "host.test", &err), -1);
+    assert_int_equal(pickup_scan(queue, &pcfg, &err), -1);
     xfree(err);
     err = NULL;
     assert_int_equal(count(QUEUE_MAILDROP), 4);   /* stopped at the oldest */
 
     pid = start_cleanup(1);
-    assert_int_equal(pickup_scan(queue, sock_path, "host.test", &err), 2);
+    assert_int_equal(pickup_scan(queue, &pcfg, &err), 2);
     wait_ok(pid);
     assert_int_equal(count(QUEUE_MAILDROP), 0);
     assert_int_equal(count(QUEUE_CORRUPT), 2);

@@ -10,6 +10,9 @@ exact body, a Received: header naming localhost and one naming the userid
 from=<...>" and "disconnect from"; a whole session written at once
 (pipelining) with its replies in order (501 for a bad address); end
 of input in the middle of DATA queues nothing; RSET drops a transaction.
+Also plain sendmail -> pickup: a message cleanup refuses for good (over
+message_size_limit) is returned to its sender as a non-delivery notice
+(nothing left in maildrop/ or corrupt/).
 
 usage: test_sendmail_bs.py BIN_DIR SRC_DIR
 """
@@ -141,17 +144,34 @@ def test_eof_in_data(inst):
     check(tmp == [], "no temporary file left in maildrop/")
 
 
+def test_oversized_returned(inst):
+    user = inst.user
+    big = b"Subject: too big\n\n" + (b"x" * 70 + b"\n") * 400
+    inst.send(["-i", "-f", user + "@localhost", user + "@localhost"], big)
+    notices = wait_for(lambda: [m for m in inst.messages()
+                                if header(m, "Subject") == ["Undelivered Mail Returned to Sender"]],
+                       30, step=0.1) or []
+    if check(len(notices) == 1, "an oversized sendmail message is returned to its sender"):
+        check(b"5.3.4" in notices[0] and b"Subject: too big" in notices[0],
+              "the notice has status 5.3.4 and the original headers")
+    check(inst.wait_for_log(r"pickup\[\d+\]: \w+: sender non-delivery notification: \w+")
+          is not None, "log: pickup's sender non-delivery notification")
+    check(not inst.queue_files("maildrop") and not inst.queue_files("corrupt"),
+          "nothing left in maildrop/ or corrupt/")
+
+
 def main():
     required = ("master", "postern", "qmgr", "local", "cleanup", "pickup", "sendmail", "postalias")
     missing = [p for p in required if not os.access(os.path.join(BIN, p), os.X_OK)]
     if missing:
         print("sendmail_bs: missing programs %s" % missing)
         return 1
-    with MailInstance(BIN, src_dir=SRC) as inst:
+    with MailInstance(BIN, src_dir=SRC, params={"message_size_limit": "20000"}) as inst:
         inst.start()
         test_step_by_step(inst)
         test_pipelined(inst)
         test_eof_in_data(inst)
+        test_oversized_returned(inst)
         if failures:
             print(inst._tail(40))
         inst.stop()

@@ -7,8 +7,10 @@ which delivers into a Maildir. Checks:
 - MX: with A's dns_nameservers pointing at tests/lib/dnsserver.py, mail
   for mx.test (transport "smtp:mx.test:PORT_B", MX lookup) arrives in B;
 - retry: with B stopped the message is deferred, postqueue -p on A shows
-  the connection error as its reason, B started again + postqueue -f
-  delivers it;
+  the connection error as its reason; that site failure (window 1) makes
+  the destination dead, so the next message is deferred without contact
+  ("delivery temporarily suspended: ..."); B started again + postqueue -f
+  delivers both;
 - bounce: B answers 550 for an unknown user; A returns an RFC 3464 DSN
   into the sender's Maildir that Python's email package parses as
   multipart/report with a message/delivery-status part (ENVID, ORCPT,
@@ -113,11 +115,25 @@ def test_retry(a, b):
     pj = postqueue(a, "-j").stdout.decode("utf-8", "replace")
     check('"delay_reason": "connect to 127.0.0.1[127.0.0.1]:%d: Connection refused"' % b.port("smtp")
           in pj, "postqueue -j gives delay_reason")
+    # A's initial_destination_concurrency is 1: that one site failure (the
+    # agent's site_fail) made the destination dead, so the next message is
+    # deferred at once, without contacting B, with the same reason.
+    check(bool(wait_for(lambda: "smtp:[127.0.0.1]:%d: destination is dead" % b.port("smtp")
+                        in a.log_text(), 10)), "the site failure makes the destination dead")
+    subject2 = "suspended " + unique_tag()
+    a.send(["-f", a.sender, rcpt], message(a.sender, rcpt, subject2))
+    suspended = ("status=deferred (delivery temporarily suspended: connect to "
+                 "127.0.0.1[127.0.0.1]:%d: Connection refused)" % b.port("smtp"))
+    check(bool(wait_for(lambda: suspended in a.log_text(), 30, step=0.2))
+          and "relay=none" in a.log_text().split(suspended)[0].rsplit("\n", 1)[-1],
+          "a dead destination's mail is deferred without contact (relay=none)")
+    check(bool(wait_for(lambda: len(a.queue_files("deferred")) == 2, 30, step=0.2)),
+          "both messages deferred")
     b.start()
     pf = postqueue(a, "-f")
     check(pf.returncode == 0, "postqueue -f accepted")
-    check(bool(wait_for(lambda: by_subject(b, subject), 60, step=0.2)),
-          "B up + postqueue -f: delivered")
+    check(bool(wait_for(lambda: by_subject(b, subject) and by_subject(b, subject2), 60, step=0.2)),
+          "B up + postqueue -f: the destination comes back, both delivered")
     check(bool(wait_for(lambda: not a.queue_files("deferred"), 20, step=0.2)),
           "A's deferred queue is empty again")
 
@@ -231,7 +247,8 @@ def main():
     dns = start_dns(b.root)
     common = {"transport_maps": "texthash:$config_directory/transport",
               "minimal_backoff_time": "300s", "maximal_backoff_time": "600s",
-              "queue_run_delay": "300s", "smtp_connect_timeout": "5s"}
+              "queue_run_delay": "300s", "smtp_connect_timeout": "5s",
+              "initial_destination_concurrency": "1"}
     nodsn = Sink()
     a_params = dict(common)
     if dns:

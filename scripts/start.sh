@@ -110,6 +110,30 @@ sed -i -E 's/^(cleanup[[:space:]]+unix[[:space:]]+)-([[:space:]])/\1n\2/' "$conf
   "alias_database=hash:$conf/aliases"
 "$bin/postalias" -c "$conf" "$conf/aliases"
 
+# TLS: a self-signed P-256 certificate for the instance's host name (SAN),
+# made once under run/conf/tls/; STARTTLS offered (level may), one log line
+# per TLS session. A main.cf that names its own certificate is left alone.
+tls_dir="$conf/tls"
+tls_host=$("$bin/postconf" -c "$conf" -xh myhostname)
+if [ ! -s "$tls_dir/cert.pem" ] || [ ! -s "$tls_dir/key.pem" ]; then
+  mkdir -p "$tls_dir"
+  chmod 0755 "$tls_dir"
+  (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" -days 825 \
+    -subj "/CN=$tls_host" -addext "subjectAltName=DNS:$tls_host" >"$tls_dir/openssl.log" 2>&1) \
+    || die "openssl could not make the instance certificate (see $tls_dir/openssl.log)"
+  chmod 0644 "$tls_dir/cert.pem"
+  say "made a self-signed certificate for $tls_host in $tls_dir"
+fi
+if [ -z "$("$bin/postconf" -c "$conf" -nh smtpd_tls_cert_file 2>/dev/null)" ] \
+   || [ "$("$bin/postconf" -c "$conf" -nh smtpd_tls_cert_file)" = "$tls_dir/cert.pem" ]; then
+  "$bin/postconf" -c "$conf" -e \
+    "smtpd_tls_cert_file=$tls_dir/cert.pem" \
+    "smtpd_tls_key_file=$tls_dir/key.pem" \
+    "smtpd_tls_security_level=may" \
+    "smtpd_tls_loglevel=1"
+fi
+
 if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null \
    && ! runuser -u "$mail_owner" -- test -r "$conf/main.cf"; then
   die "the user $mail_owner cannot reach $conf (a parent directory is not searchable); put the checkout where other users can read it"

@@ -190,6 +190,9 @@ static const struct command commands[] = {
     {"NOOP", smtpd_cmd_noop, CNT_NOOP, true},
     {"VRFY", smtpd_cmd_vrfy, CNT_VRFY, true},
     {"QUIT", smtpd_cmd_quit, CNT_QUIT, false},
+    /* RFC 3207 makes STARTTLS the last of a group; what follows it in the
+     * plaintext is discarded by the handler, never executed */
+    {"STARTTLS", smtpd_cmd_starttls, CNT_STARTTLS, false},
 };
 
 static void unknown_command(smtpd_session_t *s, enum smtp_reply_id id)
@@ -226,6 +229,10 @@ static void process_line(smtpd_session_t *s)
     if (c->counter != CNT_QUIT && c->counter != CNT_BDAT
         && smtpd_pipelining_violation(s, c->last_in_group))
         return;
+    if (smtpd_tls_refused_before_starttls(s, c->counter)) {
+        s->errors++;
+        return;
+    }
     if (c->handler(s, cmd.args, cmd.args_len) == 0)
         s->ok[c->counter]++;
     else
@@ -335,8 +342,12 @@ enum smtpd_end smtpd_session_run(smtpd_session_t *s, stream_t *st)
     s->st = st;
     stream_set_timeout(st, s->cfg.timeout_ms, s->cfg.timeout_ms);
     msg_info("connect from %s[%s]", s->cfg.client_name, s->cfg.client_addr);
-    smtp_reply_add(&s->out, 220, NULL, "%s", s->cfg.banner);
-    smtpd_send_out(s);
+    if (s->cfg.tls_wrapper)
+        (void) smtpd_tls_wrapper_start(s);
+    if (!s->closing) {
+        smtp_reply_add(&s->out, 220, NULL, "%s", s->cfg.banner);
+        smtpd_send_out(s);
+    }
     while (!s->closing) {
         if (s->cfg.hard_error_limit && s->errors >= s->cfg.hard_error_limit) {
             log_client("too many errors", s);

@@ -37,7 +37,7 @@ int smtpd_cmd_helo(smtpd_session_t *s, const char *args, size_t len)
 
 int smtpd_cmd_ehlo(smtpd_session_t *s, const char *args, size_t len)
 {
-    const char *lines[12];
+    const char *lines[16];
     char size_line[64];
     unsigned ext = s->cfg.ext;
     size_t n = 0;
@@ -56,6 +56,8 @@ int smtpd_cmd_ehlo(smtpd_session_t *s, const char *args, size_t len)
     }
     if (!s->cfg.disable_vrfy)
         lines[n++] = "VRFY";
+    if (smtpd_tls_offered(s))
+        lines[n++] = "STARTTLS";
     if (ext & SMTP_EXT_ENHANCEDSTATUSCODES)
         lines[n++] = "ENHANCEDSTATUSCODES";
     if (ext & SMTP_EXT_8BITMIME)

@@ -46,6 +46,7 @@ struct smtpd_session {
     smtp_data_t data;
     bool data_active;
     bool content_too_long;      /* a DATA line beyond what we can keep */
+    struct tls_conn *tls;       /* TLS active (owned by the stream) */
 };
 
 /* Extensions in effect: what EHLO announced, nothing after HELO. */
@@ -77,5 +78,23 @@ int smtpd_cmd_vrfy(smtpd_session_t *s, const char *args, size_t len);
 int smtpd_cmd_quit(smtpd_session_t *s, const char *args, size_t len);
 int smtpd_cmd_data(smtpd_session_t *s, const char *args, size_t len);
 int smtpd_cmd_bdat(smtpd_session_t *s, const char *args, size_t len);
+int smtpd_cmd_starttls(smtpd_session_t *s, const char *args, size_t len);
+
+/* TLS hooks (session_starttls.c). */
+/* EHLO: announce STARTTLS? */
+bool smtpd_tls_offered(const smtpd_session_t *s);
+/* At level encrypt before TLS, replies 530 5.7.0 and returns true for
+ * the commands that need TLS first. */
+bool smtpd_tls_refused_before_starttls(smtpd_session_t *s, enum smtpd_counter cmd);
+/* Wrapper mode: the handshake before the greeting; -1 (closing) on failure. */
+int smtpd_tls_wrapper_start(smtpd_session_t *s);
+/* Forgets everything the client told before the TLS handshake (RFC 3207
+ * section 4.2): HELO/EHLO, the transaction. Engine parts that keep
+ * client-given session state (AUTH) add their reset call here. */
+void smtpd_session_forget(smtpd_session_t *s);
+/* The Received: header's TLS lines ("\t(using TLSv1.3 with cipher ...
+ * (256/256 bits))\n\t(No client certificate requested)\n"); nothing
+ * without TLS. */
+void smtpd_tls_received_lines(const smtpd_session_t *s, buf_t *out);
 
 #endif

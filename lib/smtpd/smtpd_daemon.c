@@ -21,6 +21,7 @@
 #include "smtpd_daemon.h"
 #include "smtpd_glue.h"
 #include "smtpd_session.h"
+#include "smtpd_tls_setup.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -71,6 +72,12 @@ static void read_session_config(void)
     peername_lookup = cfg_bool("smtpd_peername_lookup");
 }
 
+static void smtpd_pre_init(const struct server_context *ctx)
+{
+    (void) ctx;
+    smtpd_tls_setup();
+}
+
 static void smtpd_post_init(const struct server_context *ctx)
 {
     buf_t path = BUF_INIT;
@@ -96,6 +103,7 @@ static void smtpd_post_init(const struct server_context *ctx)
                           session_cfg.myhostname, &err) < 0)
         msg_fatal("%s", err);
     buf_dispose(&path);
+    smtpd_tls_apply(&session_cfg, &glue_cfg);
     config_report_unused();
 }
 
@@ -152,12 +160,14 @@ static void smtpd_pre_exit(const struct server_context *ctx)
     resolve_setup_free(resolve);
     queue_free(queue);
     xfree(cleanup_path);
+    smtpd_tls_cleanup();
 }
 
 int smtpd_daemon_main(int argc, char **argv)
 {
     struct server_callbacks cb = {
         .kind = SERVER_SINGLE,
+        .pre_init = smtpd_pre_init,
         .post_init = smtpd_post_init,
         .service = smtpd_service,
         .pre_exit = smtpd_pre_exit,

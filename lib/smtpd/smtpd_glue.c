@@ -314,7 +314,7 @@ static int send_envelope(smtpd_glue_t *g)
     e.client_address = g->client->addr;
     e.client_port = g->client->port;
     e.helo_name = g->session ? smtpd_session_helo(g->session) : NULL;
-    e.protocol_name = g->session && smtpd_ext(g->session) != 0 ? "ESMTP" : "SMTP";
+    e.protocol_name = g->session ? smtpd_session_protocol(g->session) : "SMTP";
     e.rcpts = r;
     e.rcpt_count = g->rcpt_count;
     rc = cleanup_client_envelope(g->cleanup, &e, &err);
@@ -341,8 +341,10 @@ static void received_header(const smtpd_glue_t *g, buf_t *out)
         snprintf(date, sizeof(date), "Thu, 01 Jan 1970 00:00:00 +0000");
     buf_printf(out, "Received: from %s (%s [%s])\n", helo ? helo : g->client->name,
                g->client->name, g->client->addr);
+    if (g->cfg->tls_received_header && g->session)
+        smtpd_tls_received_lines(g->session, out);
     buf_printf(out, "\tby %s (Postern) with %s id %s", g->cfg->myhostname,
-               g->session && smtpd_ext(g->session) != 0 ? "ESMTP" : "SMTP", g->queue_id);
+               g->session ? smtpd_session_protocol(g->session) : "SMTP", g->queue_id);
     if (g->rcpt_count == 1) {
         buf_t q = BUF_INIT;
 

@@ -35,6 +35,7 @@ typedef struct smtpd_glue_config {
     int cleanup_timeout_ms;
     const char *myhostname;
     bool delay_reject;
+    bool tls_received_header;      /* smtpd_tls_received_header */
 } smtpd_glue_config_t;
 
 typedef struct smtpd_glue smtpd_glue_t;

@@ -31,9 +31,10 @@
  *                             are split (a DATA line beyond 1 MB refuses
  *                             the message with that reply)
  *   smtpd_timeout             421 4.4.2 HOST Error: timeout exceeded
- * HELP, EXPN, ETRN, STARTTLS and AUTH are not implemented: they get 502
- * 5.5.2 Error: command not recognized, as unknown commands do (Postfix
- * has no HELP either). Replies are flushed when no client input is
+ * STARTTLS (RFC 3207, session_starttls.c) when cfg.tls_level is not
+ * none: see the tls_* fields below. HELP, EXPN, ETRN and AUTH are not
+ * implemented: they get 502 5.5.2 Error: command not recognized, as
+ * unknown commands do (Postfix has no HELP either). Replies are flushed when no client input is
  * waiting (RFC 2920), and always before waiting for input.
  *
  * Log lines (msg_info), in Postfix's shape: "connect from NAME[ADDR]",
@@ -54,6 +55,9 @@
 #include "util/buf.h"
 #include "util/stream.h"
 
+struct tls_ctx;
+struct tls_info;
+
 typedef struct smtpd_config {
     const char *myhostname;
     const char *banner;              /* text after "220 " */
@@ -73,6 +77,15 @@ typedef struct smtpd_config {
     int timeout_ms;                  /* negative: no timeout */
     const char *client_name;         /* for log lines */
     const char *client_addr;
+    /* TLS (smtpd_tls_security_level, lib/tls). tls_level is an enum
+     * tls_level: TLS_LEV_NONE (no STARTTLS), TLS_LEV_MAY (offered),
+     * TLS_LEV_ENCRYPT (530 5.7.0 Must issue a STARTTLS command first for
+     * everything but EHLO HELO STARTTLS NOOP RSET QUIT). A NULL tls_ctx at
+     * may or encrypt answers STARTTLS with 454 4.7.0 TLS not available due
+     * to local problem. tls_wrapper: handshake before the greeting (465). */
+    struct tls_ctx *tls_ctx;
+    int tls_level;
+    bool tls_wrapper;
 } smtpd_config_t;
 
 /* Postfix's defaults: size limit 10240000, recipient limit 1000, error
@@ -132,5 +145,12 @@ void smtpd_session_counts(const smtpd_session_t *s, buf_t *out);
 const char *smtpd_session_helo(const smtpd_session_t *s);
 /* Messages queued in this session. */
 unsigned smtpd_session_queued(const smtpd_session_t *s);
+/* TLS: whether it is active (after STARTTLS or in wrapper mode), and what
+ * was negotiated (NULL when not active). */
+bool smtpd_session_tls_active(const smtpd_session_t *s);
+const struct tls_info *smtpd_session_tls_info(const smtpd_session_t *s);
+/* The Received: protocol name: SMTP after HELO, ESMTP after EHLO,
+ * ESMTPS with TLS. */
+const char *smtpd_session_protocol(const smtpd_session_t *s);
 
 #endif

@@ -91,6 +91,8 @@ def master_cf(certs):
         "  -o smtpd_tls_cert_file=/nonexistent/cert.pem\n"
         "brokenenc inet  n       -       n       -       -       smtpd\n"
         "  -o smtpd_tls_cert_file=/nonexistent/cert.pem -o smtpd_tls_security_level=encrypt\n"
+        "only13    inet  n       -       n       -       -       smtpd\n"
+        "  -o smtpd_tls_protocols=TLSv1.3\n"
         % certs["chainfile"])
 
 
@@ -183,6 +185,10 @@ def test_protocols(inst):
         rc, out = s_client(port, flag)
         got = negotiated(out)
         check(got is not None and got[1] == want, "%s accepted (%s)" % (flag, got))
+    rc, out = s_client(inst.port("only13"), "-tls1_2")
+    check(negotiated(out) is None, "-o smtpd_tls_protocols=TLSv1.3: -tls1_2 refused")
+    rc, out = s_client(inst.port("only13"), "-tls1_3")
+    check(negotiated(out) is not None, "-o smtpd_tls_protocols=TLSv1.3: -tls1_3 accepted")
 
 
 def count_certs(out):
@@ -270,11 +276,16 @@ def test_broken(inst):
 def test_resumption(inst):
     sess = os.path.join(inst.root, "s_client.sess")
     port = inst.port("smtp")
-    rc, out = s_client(port, "-sess_out", sess, "-ign_eof")
-    check(negotiated(out) is not None and os.path.exists(sess), "s_client -sess_out saved a session")
-    rc, out = s_client(port, "-sess_in", sess, "-ign_eof")
-    got = negotiated(out)
-    check(got is not None and got[0] == "Reused", "s_client -sess_in: Reused (%s)" % (got,))
+    for version in ("-tls1_3", "-tls1_2"):      # TLS 1.3 tickets, RFC 5077 tickets
+        if os.path.exists(sess):
+            os.unlink(sess)
+        rc, out = s_client(port, version, "-sess_out", sess, "-ign_eof")
+        check(negotiated(out) is not None and os.path.exists(sess),
+              "s_client %s -sess_out saved a session" % version)
+        rc, out = s_client(port, version, "-sess_in", sess, "-ign_eof")
+        got = negotiated(out)
+        check(got is not None and got[0] == "Reused",
+              "s_client %s -sess_in: Reused (%s)" % (version, got))
     # across processes: the first connection stays open while the second
     # resumes its session, so a second smtpd process serves it
     ctx = client_ctx()

@@ -147,6 +147,14 @@ void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
                    const char *relay, const struct timeval *start,
                    const dlv_result_t *res)
 {
+    dlv_agent_log_setup(req, r, relay, start, start, res);
+}
+
+void dlv_agent_log_setup(const dlv_request_t *req, const dlv_rcpt_t *r,
+                         const char *relay, const struct timeval *start,
+                         const struct timeval *setup_done,
+                         const dlv_result_t *res)
+{
     struct timeval end;
     buf_t line = BUF_INIT;
 
@@ -160,8 +168,10 @@ void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
     dlv_agent_format_delay(&line, seconds_between(&req->arrival, &req->active));
     buf_putc(&line, '/');
     dlv_agent_format_delay(&line, seconds_between(&req->active, start));
-    buf_puts(&line, "/0/");
-    dlv_agent_format_delay(&line, seconds_between(start, &end));
+    buf_putc(&line, '/');
+    dlv_agent_format_delay(&line, seconds_between(start, setup_done));
+    buf_putc(&line, '/');
+    dlv_agent_format_delay(&line, seconds_between(setup_done, &end));
     buf_printf(&line, ", dsn=%s, status=%s (%s)", res->dsn,
                dlv_status_name(res->status), res->text.data);
     msg_info("%s", line.data);
@@ -191,6 +201,8 @@ void dlv_response_build(attr_list_t *resp, const char *relay,
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_DSN, i), results[i].dsn);
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_TEXT, i),
                      results[i].text.data);
+        if (results[i].relayed)
+            attr_put_str(resp, rcpt_name(name, ATTR_RCPT_ACTION, i), "relayed");
     }
 }
 

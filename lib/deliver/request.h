@@ -49,6 +49,13 @@ void dlv_agent_format_delay(buf_t *out, double seconds);
 void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
                    const char *relay, const struct timeval *start,
                    const dlv_result_t *res);
+/* The same with the connection setup time of a network agent (smtp):
+ * delays=a/b/c/d with c from start to setup_done (DNS, connect, greeting,
+ * EHLO, TLS) and d from setup_done to now. */
+void dlv_agent_log_setup(const dlv_request_t *req, const dlv_rcpt_t *r,
+                         const char *relay, const struct timeval *start,
+                         const struct timeval *setup_done,
+                         const dlv_result_t *res);
 
 /* Delivers every recipient of req: results[i] for req->rcpts[i] (already
  * initialised). Returns 0, or -1 with *err when the request as a whole

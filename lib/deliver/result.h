@@ -20,6 +20,9 @@ typedef struct dlv_result {
     dlv_status_t status;
     char dsn[12];    /* "2.0.0" */
     buf_t text;      /* "delivered to maildir" */
+    bool relayed;    /* sent on to a server without DSN support while the
+                      * sender asked NOTIFY=SUCCESS (smtp): qmgr may send a
+                      * "relayed" DSN */
 } dlv_result_t;
 
 void dlv_result_init(dlv_result_t *r);

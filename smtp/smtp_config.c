@@ -1,0 +1,60 @@
+/* smtp_config.c - read the smtp agent's parameters (see smtp_config.h). */
+#include "smtp/smtp_config.h"
+#include "config/config.h"
+#include "smtp/hosts.h"
+#include "util/errstr.h"
+#include "util/mem.h"
+
+#include <limits.h>
+#include <string.h>
+
+static int seconds(const char *name)
+{
+    long v = cfg_time(name);
+
+    return v > INT_MAX / 1000 ? INT_MAX / 1000 : (int) v;
+}
+
+int smtp_config_load(smtp_config_t *c, char **err)
+{
+    memset(c, 0, sizeof(*c));
+    c->helo_name = xstrdup(cfg_str("smtp_helo_name"));
+    c->session.helo_name = c->helo_name;
+    c->session.t.helo = seconds("smtp_helo_timeout");
+    c->session.t.mail = seconds("smtp_mail_timeout");
+    c->session.t.rcpt = seconds("smtp_rcpt_timeout");
+    c->session.t.data_init = seconds("smtp_data_init_timeout");
+    c->session.t.data_xfer = seconds("smtp_data_xfer_timeout");
+    c->session.t.data_done = seconds("smtp_data_done_timeout");
+    c->session.t.quit = seconds("smtp_quit_timeout");
+    c->session.t.starttls = seconds("smtp_starttls_timeout");
+    c->session.skip_5xx_greeting = cfg_bool("smtp_skip_5xx_greeting");
+    c->session.never_send_ehlo = cfg_bool("smtp_never_send_ehlo");
+    c->connect_timeout = seconds("smtp_connect_timeout");
+    c->tcp_port = xstrdup(cfg_str("smtp_tcp_port"));
+    c->mx_address_limit = (int) cfg_int("smtp_mx_address_limit");
+    c->mx_session_limit = (int) cfg_int("smtp_mx_session_limit");
+    c->cache = cfg_bool("smtp_connection_cache_on_demand");
+    c->cache_time_limit = seconds("smtp_connection_cache_time_limit");
+    c->reuse_time_limit = seconds("smtp_connection_reuse_time_limit");
+    c->reuse_count_limit = (int) cfg_int("smtp_connection_reuse_count_limit");
+    c->protocols = smtp_inet_protocols(cfg_str("inet_protocols"));
+    if (c->protocols == 0) {
+        errstr_set(err, "bad inet_protocols value \"%s\"", cfg_str("inet_protocols"));
+        smtp_config_dispose(c);
+        return -1;
+    }
+    if (c->helo_name[0] == '\0' || strpbrk(c->helo_name, " \t\r\n") != NULL) {
+        errstr_set(err, "bad smtp_helo_name value \"%s\"", c->helo_name);
+        smtp_config_dispose(c);
+        return -1;
+    }
+    return 0;
+}
+
+void smtp_config_dispose(smtp_config_t *c)
+{
+    xfree(c->helo_name);
+    xfree(c->tcp_port);
+    c->helo_name = c->tcp_port = NULL;
+}

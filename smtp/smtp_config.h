@@ -1,0 +1,32 @@
+/* smtp_config.h - the smtp agent's main.cf parameters, read once at
+ * start: smtp_helo_name, the per-phase timeouts, smtp_tcp_port,
+ * inet_protocols, smtp_mx_address_limit, smtp_mx_session_limit,
+ * smtp_skip_5xx_greeting, smtp_never_send_ehlo and connection reuse
+ * (smtp_connection_cache_on_demand, smtp_connection_cache_time_limit,
+ * smtp_connection_reuse_time_limit, smtp_connection_reuse_count_limit).
+ * A bad value: -1 with *err (the daemon treats it as fatal). */
+#ifndef POSTERN_SMTP_CONFIG_H
+#define POSTERN_SMTP_CONFIG_H
+
+#include <stdbool.h>
+
+#include "smtp_client/smtpc_session.h"
+
+typedef struct smtp_config {
+    smtpc_params_t session;
+    char *helo_name;
+    int connect_timeout;
+    char *tcp_port;
+    int protocols;            /* SMTP_INET_* */
+    int mx_address_limit;     /* 0: none */
+    int mx_session_limit;     /* 0: none */
+    bool cache;               /* keep an idle session for the next request */
+    int cache_time_limit;     /* seconds idle */
+    int reuse_time_limit;     /* seconds since connect */
+    int reuse_count_limit;    /* transactions; 0: none */
+} smtp_config_t;
+
+int smtp_config_load(smtp_config_t *c, char **err);
+void smtp_config_dispose(smtp_config_t *c);
+
+#endif

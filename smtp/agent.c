@@ -5,13 +5,16 @@
 #include "smtp/hosts.h"
 #include "smtp/nexthop.h"
 #include "smtp_client/smtpc_body.h"
+#include "smtp_client/smtpc_tls.h"
 #include "smtp_client/smtpc_xact.h"
 #include "util/mem.h"
 #include "util/msg.h"
 #include "util/sink.h"
 #include "util/sock.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -111,27 +114,41 @@ static void free_job(job_t *j)
     smtpc_outcome_dispose(&j->fail);
 }
 
-/* Connects to one server and starts the session; NULL with j->fail set. */
+static unsigned port_number(const struct sockaddr_storage *sa)
+{
+    if (sa->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *) sa)->sin_port);
+    if (sa->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *) sa)->sin6_port);
+    return 0;
+}
+
+/* Connects to one server, starts the session and TLS (unless plain);
+ * NULL with j->fail set. */
 static smtpc_session_t *open_session(job_t *j, const smtp_host_t *h, const char *port,
-                                     int *sessions)
+                                     int *sessions, bool plain)
 {
     const smtp_config_t *cfg = j->a->cfg;
     smtpc_session_t *ss;
     char *err = NULL;
     int fd = sock_connect_addr((const struct sockaddr *) &h->sa, h->sa_len,
                                cfg->connect_timeout * 1000, &err);
+    int saved = errno;
 
     xfree(err);
     if (fd < 0) {
         smtpc_outcome_set(&j->fail, "4.4.1", "connect to %s[%s]:%s: %s", h->name,
-                          h->addr, port, strerror(errno));
+                          h->addr, port, strerror(saved));
+        j->fail.try_next = true;
         return NULL;
     }
     (*sessions)++;
     ss = xmalloc(sizeof(*ss));
     smtpc_session_init(ss, stream_open_fd(fd, STREAM_CLOSE_FD), &cfg->session,
                        h->name, h->addr, port);
-    if (smtpc_session_start(ss, &j->fail) < 0) {
+    if (smtpc_session_start(ss, &j->fail) < 0
+        || smtpc_session_starttls(ss, cfg->tls, plain ? TLS_LEV_NONE : cfg->tls_level,
+                                  h->name, h->addr, port_number(&h->sa), &j->fail) < 0) {
         smtp_session_close(ss);
         return NULL;
     }
@@ -169,7 +186,12 @@ static bool get_session(job_t *j, const char *nexthop)
         if (cfg->mx_session_limit > 0 && sessions >= cfg->mx_session_limit)
             break;
         j->connected_ms = sink_now_ms();
-        j->ss = open_session(j, &hosts.v[i], hosts.port, &sessions);
+        j->ss = open_session(j, &hosts.v[i], hosts.port, &sessions, false);
+        if (j->ss == NULL && j->fail.try_plain
+            && (cfg->mx_session_limit == 0 || sessions < cfg->mx_session_limit)) {
+            j->connected_ms = sink_now_ms();
+            j->ss = open_session(j, &hosts.v[i], hosts.port, &sessions, true);
+        }
         if (j->ss == NULL && !j->fail.try_next && j->fail.cls == 5)
             break;
     }

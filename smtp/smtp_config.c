@@ -2,6 +2,7 @@
 #include "smtp/smtp_config.h"
 #include "config/config.h"
 #include "smtp/hosts.h"
+#include "tls/tls_config.h"
 #include "util/errstr.h"
 #include "util/mem.h"
 
@@ -13,6 +14,19 @@ static int seconds(const char *name)
     long v = cfg_time(name);
 
     return v > INT_MAX / 1000 ? INT_MAX / 1000 : (int) v;
+}
+
+static int load_tls(smtp_config_t *c, char **err)
+{
+    tls_client_params_t p;
+
+    if (tls_level_parse(cfg_str("smtp_tls_security_level"), &c->tls_level, err) < 0)
+        return -1;
+    if (c->tls_level == TLS_LEV_NONE)
+        return 0;
+    tls_client_params_from_config(&p);
+    c->tls = tls_client_ctx_new(&p, err);
+    return c->tls ? 0 : -1;
 }
 
 int smtp_config_load(smtp_config_t *c, char **err)
@@ -44,6 +58,10 @@ int smtp_config_load(smtp_config_t *c, char **err)
         smtp_config_dispose(c);
         return -1;
     }
+    if (load_tls(c, err) < 0) {
+        smtp_config_dispose(c);
+        return -1;
+    }
     if (c->helo_name[0] == '\0' || strpbrk(c->helo_name, " \t\r\n") != NULL) {
         errstr_set(err, "bad smtp_helo_name value \"%s\"", c->helo_name);
         smtp_config_dispose(c);
@@ -57,4 +75,6 @@ void smtp_config_dispose(smtp_config_t *c)
     xfree(c->helo_name);
     xfree(c->tcp_port);
     c->helo_name = c->tcp_port = NULL;
+    tls_ctx_free(c->tls);
+    c->tls = NULL;
 }

@@ -3,7 +3,9 @@
  * inet_protocols, smtp_mx_address_limit, smtp_mx_session_limit,
  * smtp_skip_5xx_greeting, smtp_never_send_ehlo and connection reuse
  * (smtp_connection_cache_on_demand, smtp_connection_cache_time_limit,
- * smtp_connection_reuse_time_limit, smtp_connection_reuse_count_limit).
+ * smtp_connection_reuse_time_limit, smtp_connection_reuse_count_limit),
+ * and the TLS client context (smtp_tls_security_level, smtp_tls_CAfile,
+ * smtp_tls_loglevel and the other smtp_tls_* of lib/tls/tls_config.h).
  * A bad value: -1 with *err (the daemon treats it as fatal). */
 #ifndef POSTERN_SMTP_CONFIG_H
 #define POSTERN_SMTP_CONFIG_H
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 
 #include "smtp_client/smtpc_session.h"
+#include "tls/tls.h"
 
 typedef struct smtp_config {
     smtpc_params_t session;
@@ -24,6 +27,8 @@ typedef struct smtp_config {
     int cache_time_limit;     /* seconds idle */
     int reuse_time_limit;     /* seconds since connect */
     int reuse_count_limit;    /* transactions; 0: none */
+    enum tls_level tls_level; /* smtp_tls_security_level */
+    tls_ctx_t *tls;           /* NULL at level none */
 } smtp_config_t;
 
 int smtp_config_load(smtp_config_t *c, char **err);

@@ -24,6 +24,7 @@ void smtpc_outcome_set(smtpc_outcome_t *o, const char *dsn, const char *fmt, ...
 
     snprintf(o->dsn, sizeof(o->dsn), "%s", dsn);
     o->cls = dsn[0] - '0';
+    o->relayed = o->try_next = o->try_plain = false;
     buf_reset(&o->text);
     va_start(ap, fmt);
     buf_vprintf(&o->text, fmt, ap);
@@ -37,6 +38,7 @@ void smtpc_outcome_copy(smtpc_outcome_t *to, const smtpc_outcome_t *from)
     buf_set(&to->text, from->text.data ? from->text.data : "");
     to->relayed = from->relayed;
     to->try_next = from->try_next;
+    to->try_plain = from->try_plain;
 }
 
 void smtpc_session_init(smtpc_session_t *ss, stream_t *s, const smtpc_params_t *p,
@@ -72,7 +74,6 @@ void smtpc_session_failed(smtpc_session_t *ss, const char *while_text,
                           smtpc_outcome_t *out)
 {
     ss->usable = false;
-    out->try_next = true;
     switch (ss->failure) {
     case SMTPC_READ_TIMEOUT:
         smtpc_outcome_set(out, "4.4.2", "conversation with %s timed out while %s",
@@ -87,6 +88,7 @@ void smtpc_session_failed(smtpc_session_t *ss, const char *while_text,
                           ss->name, while_text);
         break;
     }
+    out->try_next = true;
 }
 
 void smtpc_outcome_reply(smtpc_session_t *ss, const char *cmd, smtpc_outcome_t *out)

@@ -39,10 +39,12 @@ typedef struct smtpc_outcome {
     buf_t text;
     bool relayed;       /* sent, but the server had no DSN for NOTIFY=SUCCESS */
     bool try_next;      /* another server of the next hop may do better */
+    bool try_plain;     /* TLS failed at level may: try again without it */
 } smtpc_outcome_t;
 
 void smtpc_outcome_init(smtpc_outcome_t *o);
 void smtpc_outcome_dispose(smtpc_outcome_t *o);
+/* Sets class, code and text; clears the flags. */
 void smtpc_outcome_set(smtpc_outcome_t *o, const char *dsn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void smtpc_outcome_copy(smtpc_outcome_t *to, const smtpc_outcome_t *from);
@@ -55,6 +57,7 @@ typedef struct smtpc_session {
     smtpc_ext_t ext;
     bool esmtp;
     bool usable;         /* stream healthy and in step with the server */
+    bool tls;            /* STARTTLS done */
     smtpc_reply_t reply; /* the last reply */
     int transactions;    /* mail transactions completed */
     smtpc_read_error_t failure; /* why the last read failed */

@@ -8,6 +8,8 @@ FakeSMTPD(options) with options:
   extensions   EHLO keywords (default PIPELINING, SIZE, 8BITMIME, DSN,
                ENHANCEDSTATUSCODES)
   tls_context  an ssl.SSLContext: STARTTLS is offered and done with it
+  tls_break    STARTTLS is offered, answered 220, then the connection is
+               closed (a failed handshake)
   auth         (user, password): AUTH PLAIN is offered (after TLS when
                tls_context is set) and required before MAIL
 RCPT replies follow the local part: "bounce..." 550 5.1.1, "defer..."
@@ -120,7 +122,7 @@ class Conversation:
         ext = list(self.opt.get("extensions",
                                 ["PIPELINING", "SIZE 10240000", "8BITMIME", "DSN",
                                  "ENHANCEDSTATUSCODES"]))
-        if self.opt.get("tls_context") and not self.session["tls"]:
+        if (self.opt.get("tls_context") or self.opt.get("tls_break")) and not self.session["tls"]:
             ext.append("STARTTLS")
         if self.opt.get("auth") and (self.session["tls"] or not self.opt.get("tls_context")):
             ext.append("AUTH PLAIN LOGIN")
@@ -139,6 +141,10 @@ class Conversation:
                     self.buf = "".join(l + "\r\n" for l in batch[i + 1:]).encode() + self.buf
                     self.data()
                     break
+                if verb == "STARTTLS" and self.opt.get("tls_break"):
+                    self.session["commands"].append("<broken handshake>")
+                    self.send("220 2.0.0 Ready to start TLS")
+                    return
                 if verb == "STARTTLS" and self.opt.get("tls_context"):
                     self.send("220 2.0.0 Ready to start TLS")
                     self.conn = self.opt["tls_context"].wrap_socket(self.conn, server_side=True)

@@ -10,13 +10,20 @@ a 4xx RCPT reply defers, a 5xx bounces (with a DSN to the sender); a
 refused connection defers with "connect to ...: Connection refused" and
 relay=none; a server that refuses EHLO gets HELO; a server whose SIZE
 limit is too small makes the message bounce before MAIL (5.3.4); two
-messages in a row to one next hop share one connection (RSET between).
+messages in a row to one next hop share one connection (RSET between);
+STARTTLS at level may (TLS used when offered; a failed handshake is
+retried in plaintext on a new connection) and encrypt (deferred when the
+server does not offer it; a transport of its own with -o in master.cf).
 
 usage: test_smtp_agent.py BIN_DIR
 """
 import os
 import re
+import shutil
+import ssl
+import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -125,22 +132,60 @@ def test_reuse(inst, reuse):
           % len(reuse.sessions))
 
 
+def tls_context(workdir):
+    """A server context with a throw-away self-signed certificate."""
+    cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=fake.test", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True, timeout=60)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+def test_tls(inst, tls, broken, plain):
+    inst.send(["-f", "sender@localhost", "t@tls.test"], b"Subject: tls\n\nsecret\n")
+    m = log_line(inst, "t@tls.test")
+    check(m is not None and m.group(4) == "sent", "may: sent to a server with STARTTLS")
+    check(len(tls.sessions) == 1 and tls.sessions[0]["tls"]
+          and [c.split(" ")[0] for c in tls.sessions[0]["commands"]][:3] == ["EHLO", "STARTTLS", "EHLO"],
+          "may: STARTTLS, then EHLO again, mail inside TLS")
+    check(any(b"secret" in x["content"] for x in tls.messages), "may: the message arrived over TLS")
+    inst.send(["-f", "sender@localhost", "b@broken.test"], b"Subject: broken\n\nx\n")
+    m = log_line(inst, "b@broken.test")
+    check(m is not None and m.group(4) == "sent", "may: sent after a failed handshake")
+    check(len(broken.sessions) == 2 and "<broken handshake>" in broken.sessions[0]["commands"]
+          and "STARTTLS" not in broken.sessions[1]["commands"],
+          "may: the failed handshake was followed by a plaintext session")
+    inst.send(["-f", "sender@localhost", "e@plain.test"], b"Subject: enc\n\nx\n")
+    m = log_line(inst, "e@plain.test")
+    check(m is not None and m.group(4) == "deferred" and m.group(3) == "4.7.4"
+          and m.group(5) == "TLS is required, but was not offered by host 127.0.0.1[127.0.0.1]",
+          "encrypt: deferred when STARTTLS is not offered (%s)" % (m.group(0) if m else None))
+    check(not any(c.startswith("MAIL") for s in plain.sessions for c in s["commands"]),
+          "encrypt: no MAIL FROM in plaintext")
+
+
 def main():
     required = ("master", "postern", "qmgr", "local", "cleanup", "pickup", "sendmail", "smtp")
     missing = [p for p in required if not os.access(os.path.join(BIN, p), os.X_OK)]
     if missing:
         print("smtp agent: missing programs %s" % missing)
         return 1
+    workdir = tempfile.mkdtemp(prefix="smtp-agent-")
     servers = {"good": FakeSMTPD(), "helo": FakeSMTPD(ehlo_reject=True),
                "small": FakeSMTPD(extensions=["PIPELINING", "SIZE 100"]),
-               "reuse": FakeSMTPD()}
+               "reuse": FakeSMTPD(), "tls": FakeSMTPD(tls_context=tls_context(workdir)),
+               "broken": FakeSMTPD(tls_break=True), "plain": FakeSMTPD()}
     closed = free_port()
     # one inline table per entry: the resolver's list splitting does not
     # keep "inline:{a=b, c=d}" together yet
-    entries = ["%s.test=smtp:[127.0.0.1]:%d" % (k, s.port) for k, s in servers.items()]
+    entries = ["%s.test=%s:[127.0.0.1]:%d" % (k, "tlsreq" if k == "plain" else "smtp", s.port)
+               for k, s in servers.items()]
     entries.append("closed.test=smtp:[127.0.0.1]:%d" % closed)
     params = {"transport_maps": " ".join("inline:{%s}" % e for e in entries),
-              "smtp_connection_cache_time_limit": "30s"}
+              "smtp_connection_cache_time_limit": "30s",
+              "smtp_tls_security_level": "may"}
     try:
         with MailInstance(BIN, params=params) as inst:
             inst.create()
@@ -149,6 +194,7 @@ def main():
                 text = f.read()
             # one smtp process, so that connection reuse can be observed
             text = re.sub(r"^smtp( +unix +- +- +n +- +)- ", r"smtp\g<1>1 ", text, flags=re.M)
+            text += "tlsreq unix - - n - - smtp -o smtp_tls_security_level=encrypt\n"
             with open(path, "w") as f:
                 f.write(text)
             inst.start()
@@ -158,6 +204,7 @@ def main():
             test_helo(inst, servers["helo"])
             test_size(inst, servers["small"])
             test_reuse(inst, servers["reuse"])
+            test_tls(inst, servers["tls"], servers["broken"], servers["plain"])
             check(inst.stop() == 0, "master stopped with status 0")
             if os.environ.get("SMTPC_DEBUG"):
                 print(inst.log_text())
@@ -166,6 +213,7 @@ def main():
     finally:
         for s in servers.values():
             s.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     print("smtp agent: %d failed" % len(failures))
     return 1 if failures else 0
 

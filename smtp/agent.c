@@ -176,7 +176,7 @@ static bool get_session(job_t *j, const char *nexthop)
         xfree(err);
         return false;
     }
-    if (smtp_hosts_lookup(&hop, cfg->protocols, cfg->mx_address_limit, &hosts, dsn, &err) < 0) {
+    if (smtp_hosts_lookup(cfg->dns, &hop, cfg->mx_address_limit, &hosts, dsn, &err) < 0) {
         smtpc_outcome_set(&j->fail, dsn, "%s", err);
         xfree(err);
         smtp_nexthop_free(&hop);

@@ -1,97 +1,108 @@
-/* hosts.c - next hop to a list of addresses with getaddrinfo (see
+/* hosts.c - next hop to a list of addresses through lib/dns (see
  * hosts.h). */
 #include "smtp/hosts.h"
-#include "config/config.h"
 #include "util/errstr.h"
 #include "util/mem.h"
-#include "util/sock.h"
 
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-int smtp_inet_protocols(const char *value)
+/* The port number of a numeric or named port; 0 when unknown. */
+static unsigned port_number(const char *port)
 {
-    char **words = cfg_split_list(value);
-    int bits = 0;
+    char *end;
+    unsigned long v = strtoul(port, &end, 10);
+    struct servent *se;
 
-    for (size_t i = 0; words[i]; i++) {
-        if (strcasecmp(words[i], "all") == 0)
-            bits |= SMTP_INET_V4 | SMTP_INET_V6;
-        else if (strcasecmp(words[i], "ipv4") == 0)
-            bits |= SMTP_INET_V4;
-        else if (strcasecmp(words[i], "ipv6") == 0)
-            bits |= SMTP_INET_V6;
-        else {
-            bits = 0;
-            break;
-        }
-    }
-    cfg_list_free(words);
-    return bits;
+    if (*port && *end == '\0')
+        return v > 0 && v < 65536 ? (unsigned) v : 0;
+    se = getservbyname(port, "tcp");
+    return se ? ntohs((unsigned short) se->s_port) : 0;
 }
 
-static bool wanted(int family, int protocols)
-{
-    return (family == AF_INET && (protocols & SMTP_INET_V4))
-        || (family == AF_INET6 && (protocols & SMTP_INET_V6));
-}
-
-static void add_host(smtp_hosts_t *h, const char *name, const struct addrinfo *ai)
+static void add_host(smtp_hosts_t *h, const char *name, const dns_addr_t *a, unsigned port)
 {
     smtp_host_t *e;
-    sock_peer_t peer;
 
-    if (sock_addr_to_peer(ai->ai_addr, ai->ai_addrlen, &peer) < 0)
-        return;
-    for (size_t i = 0; i < h->n; i++)
-        if (strcmp(h->v[i].addr, peer.addr) == 0)
-            return;
     h->v = xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
     e = &h->v[h->n++];
     memset(e, 0, sizeof(*e));
     e->name = xstrdup(name);
-    snprintf(e->addr, sizeof(e->addr), "%s", peer.addr);
-    memcpy(&e->sa, ai->ai_addr, ai->ai_addrlen);
-    e->sa_len = ai->ai_addrlen;
+    snprintf(e->addr, sizeof(e->addr), "%s", a->text);
+    if (a->family == AF_INET) {
+        struct sockaddr_in *sin = (struct sockaddr_in *) &e->sa;
+
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((unsigned short) port);
+        memcpy(&sin->sin_addr, a->bytes, 4);
+        e->sa_len = sizeof(*sin);
+    } else {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &e->sa;
+
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons((unsigned short) port);
+        memcpy(&sin6->sin6_addr, a->bytes, 16);
+        e->sa_len = sizeof(*sin6);
+    }
 }
 
-int smtp_hosts_lookup(const smtp_nexthop_t *hop, int protocols, int address_limit,
+static void failure(dns_status_t st, const char *domain, char *why, char dsn[16], char **err)
+{
+    switch (st) {
+    case DNS_NULLMX:
+        snprintf(dsn, 16, "5.1.10");
+        break;
+    case DNS_NOTFOUND:
+        snprintf(dsn, 16, "5.4.4");
+        break;
+    default:
+        snprintf(dsn, 16, "4.4.3");
+        break;
+    }
+    errstr_set(err, "%s", why ? why : domain);
+}
+
+int smtp_hosts_lookup(dns_resolver_t *r, const smtp_nexthop_t *hop, int address_limit,
                       smtp_hosts_t *out, char dsn[16], char **err)
 {
-    struct addrinfo hints, *res = NULL;
-    int rc;
+    unsigned port = port_number(hop->port);
+    dns_dest_t d;
+    dns_status_t st;
+    char *why = NULL;
 
     memset(out, 0, sizeof(*out));
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    rc = getaddrinfo(hop->host, hop->port, &hints, &res);
-    if (rc == 0) {
-        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
-            if (wanted(ai->ai_family, protocols)
-                && (address_limit == 0 || out->n < (size_t) address_limit))
-                add_host(out, hop->host, ai);
-        freeaddrinfo(res);
-        if (out->n > 0) {
-            out->port = xstrdup(hop->port);
-            return 0;
-        }
-    }
-    if (rc == EAI_SERVICE) {
+    if (port == 0) {
         snprintf(dsn, 16, "4.3.5");
         errstr_set(err, "unknown service \"%s\" in next hop", hop->port);
-    } else if (rc == EAI_AGAIN || rc == EAI_SYSTEM || rc == EAI_FAIL || rc == EAI_MEMORY) {
-        snprintf(dsn, 16, "4.4.3");
-        errstr_set(err, "Host or domain name not found. Name service error for "
-                   "name=%s type=A: Host not found, try again", hop->host);
-    } else {
-        snprintf(dsn, 16, "5.4.4");
-        errstr_set(err, "Host or domain name not found. Name service error for "
-                   "name=%s type=A: Host not found", hop->host);
+        return -1;
     }
-    return -1;
+    memset(&d, 0, sizeof(d));
+    st = dns_lookup_mx_hosts(r, hop->host, !hop->no_mx, &d, &why);
+    if (st != DNS_OK) {
+        failure(st, hop->host, why, dsn, err);
+        xfree(why);
+        dns_dest_dispose(&d);
+        return -1;
+    }
+    for (size_t i = 0; i < d.count; i++) {
+        const dns_host_t *h = &d.hosts[i];
+
+        for (size_t j = 0; h->status == DNS_OK && j < h->addrs.count; j++)
+            if (address_limit == 0 || out->n < (size_t) address_limit)
+                add_host(out, h->name, &h->addrs.items[j], port);
+    }
+    xfree(why);
+    dns_dest_dispose(&d);
+    {
+        char num[16];
+
+        snprintf(num, sizeof(num), "%u", port);
+        out->port = xstrdup(num);
+    }
+    return 0;
 }
 
 void smtp_hosts_free(smtp_hosts_t *h)

@@ -1,17 +1,22 @@
-/* hosts.h - the servers to try for a next hop, in order: each a host
- * name, an address and a port. Until lib/dns is part of the tree, a host
- * is looked up with getaddrinfo() (A/AAAA, no MX: a non-bracketed next
- * hop is treated like a bracketed one). Addresses follow inet_protocols
- * ("all", "ipv4", "ipv6"); at most address_limit of them (0: no limit).
- * Failure: -1 with an outcome in Postfix's words: "Host or domain name
- * not found. Name service error for name=HOST type=A: Host not found"
- * (5.4.4, bounced) or "..., try again" (4.4.3, deferred). */
+/* hosts.h - the servers to try for a next hop, in order, through lib/dns:
+ * for "host" and "host:port" the MX hosts by preference (random order
+ * among equal preferences), or the host's own A/AAAA records when it has
+ * no MX; for "[host]" the host's addresses only. inet_protocols,
+ * smtp_host_lookup, smtp_address_preference and dns_nameservers are
+ * lib/dns's (dns_options_from_params); smtp_mx_address_limit caps the
+ * addresses over all hosts (0: no limit).
+ * Failure: -1 with the code and Postfix's text: a null MX (RFC 7505)
+ * 5.1.10 "Domain D does not accept mail (nullMX)" (bounced at once), an
+ * unknown host 5.4.4 "Host or domain name not found. Name service error
+ * for name=H type=MX: Host not found", a temporary or malformed answer
+ * 4.4.3 (deferred), an unknown port name 4.3.5. */
 #ifndef POSTERN_SMTP_HOSTS_H
 #define POSTERN_SMTP_HOSTS_H
 
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "dns/dns.h"
 #include "smtp/nexthop.h"
 
 typedef struct smtp_host {
@@ -27,13 +32,7 @@ typedef struct smtp_hosts {
     char *port;
 } smtp_hosts_t;
 
-#define SMTP_INET_V4 1
-#define SMTP_INET_V6 2
-
-/* "all", "ipv4", "ipv6", "ipv4, ipv6" -> SMTP_INET_* bits; 0 when bad. */
-int smtp_inet_protocols(const char *value);
-
-int smtp_hosts_lookup(const smtp_nexthop_t *hop, int protocols, int address_limit,
+int smtp_hosts_lookup(dns_resolver_t *r, const smtp_nexthop_t *hop, int address_limit,
                       smtp_hosts_t *out, char dsn[16], char **err);
 void smtp_hosts_free(smtp_hosts_t *h);
 

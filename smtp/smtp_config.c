@@ -1,7 +1,6 @@
 /* smtp_config.c - read the smtp agent's parameters (see smtp_config.h). */
 #include "smtp/smtp_config.h"
 #include "config/config.h"
-#include "smtp/hosts.h"
 #include "tls/tls_config.h"
 #include "util/errstr.h"
 #include "util/mem.h"
@@ -14,6 +13,17 @@ static int seconds(const char *name)
     long v = cfg_time(name);
 
     return v > INT_MAX / 1000 ? INT_MAX / 1000 : (int) v;
+}
+
+static int load_dns(smtp_config_t *c, char **err)
+{
+    dns_options_t o;
+
+    dns_options_init(&o);
+    if (dns_options_from_params(&o, cfg_str, err) == 0)
+        c->dns = dns_resolver_new(&o, err);
+    dns_options_dispose(&o);
+    return c->dns ? 0 : -1;
 }
 
 static int load_tls(smtp_config_t *c, char **err)
@@ -52,9 +62,7 @@ int smtp_config_load(smtp_config_t *c, char **err)
     c->cache_time_limit = seconds("smtp_connection_cache_time_limit");
     c->reuse_time_limit = seconds("smtp_connection_reuse_time_limit");
     c->reuse_count_limit = (int) cfg_int("smtp_connection_reuse_count_limit");
-    c->protocols = smtp_inet_protocols(cfg_str("inet_protocols"));
-    if (c->protocols == 0) {
-        errstr_set(err, "bad inet_protocols value \"%s\"", cfg_str("inet_protocols"));
+    if (load_dns(c, err) < 0) {
         smtp_config_dispose(c);
         return -1;
     }
@@ -77,4 +85,6 @@ void smtp_config_dispose(smtp_config_t *c)
     c->helo_name = c->tcp_port = NULL;
     tls_ctx_free(c->tls);
     c->tls = NULL;
+    dns_resolver_free(c->dns);
+    c->dns = NULL;
 }

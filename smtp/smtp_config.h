@@ -1,6 +1,7 @@
 /* smtp_config.h - the smtp agent's main.cf parameters, read once at
  * start: smtp_helo_name, the per-phase timeouts, smtp_tcp_port,
- * inet_protocols, smtp_mx_address_limit, smtp_mx_session_limit,
+ * the DNS resolver (lib/dns: inet_protocols, smtp_host_lookup,
+ * smtp_address_preference, dns_nameservers), smtp_mx_address_limit, smtp_mx_session_limit,
  * smtp_skip_5xx_greeting, smtp_never_send_ehlo and connection reuse
  * (smtp_connection_cache_on_demand, smtp_connection_cache_time_limit,
  * smtp_connection_reuse_time_limit, smtp_connection_reuse_count_limit),
@@ -12,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "dns/dns.h"
 #include "smtp_client/smtpc_session.h"
 #include "tls/tls.h"
 
@@ -20,7 +22,7 @@ typedef struct smtp_config {
     char *helo_name;
     int connect_timeout;
     char *tcp_port;
-    int protocols;            /* SMTP_INET_* */
+    dns_resolver_t *dns;      /* inet_protocols, smtp_host_lookup, ... */
     int mx_address_limit;     /* 0: none */
     int mx_session_limit;     /* 0: none */
     bool cache;               /* keep an idle session for the next request */

@@ -1,5 +1,5 @@
 /* test_nexthop.c - unit tests of the next hop parser ("[host]:port" and
- * friends) and the inet_protocols words. */
+ * friends) and the address list of an IP literal next hop. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -55,36 +55,40 @@ static void test_bad(void **state)
     }
 }
 
-static void test_protocols(void **state)
-{
-    (void) state;
-    assert_int_equal(smtp_inet_protocols("all"), SMTP_INET_V4 | SMTP_INET_V6);
-    assert_int_equal(smtp_inet_protocols("ipv4"), SMTP_INET_V4);
-    assert_int_equal(smtp_inet_protocols("IPv6"), SMTP_INET_V6);
-    assert_int_equal(smtp_inet_protocols("ipv4, ipv6"), SMTP_INET_V4 | SMTP_INET_V6);
-    assert_int_equal(smtp_inet_protocols("ipv5"), 0);
-    assert_int_equal(smtp_inet_protocols(""), 0);
-}
-
 static void test_lookup_literal(void **state)
 {
     smtp_nexthop_t n;
     smtp_hosts_t h;
+    dns_options_t o;
+    dns_resolver_t *r;
     char dsn[16], *err = NULL;
 
     (void) state;
+    dns_options_init(&o);
+    o.inet_protocols = DNS_INET_IPV4;
+    r = dns_resolver_new(&o, &err);
+    assert_non_null(r);
     assert_int_equal(smtp_nexthop_parse("[127.0.0.1]:2525", "25", &n, &err), 0);
-    assert_int_equal(smtp_hosts_lookup(&n, SMTP_INET_V4, 5, &h, dsn, &err), 0);
+    assert_int_equal(smtp_hosts_lookup(r, &n, 5, &h, dsn, &err), 0);
     assert_int_equal(h.n, 1);
     assert_string_equal(h.v[0].name, "127.0.0.1");
     assert_string_equal(h.v[0].addr, "127.0.0.1");
     assert_string_equal(h.port, "2525");
     smtp_hosts_free(&h);
-    /* an IPv4 literal with only IPv6 enabled has no usable address */
-    assert_int_equal(smtp_hosts_lookup(&n, SMTP_INET_V6, 5, &h, dsn, &err), -1);
-    assert_string_equal(dsn, "5.4.4");
+    smtp_nexthop_free(&n);
+    /* a port name becomes its number; an unknown one defers */
+    assert_int_equal(smtp_nexthop_parse("[127.0.0.1]:smtp", "25", &n, &err), 0);
+    assert_int_equal(smtp_hosts_lookup(r, &n, 5, &h, dsn, &err), 0);
+    assert_string_equal(h.port, "25");
+    smtp_hosts_free(&h);
+    smtp_nexthop_free(&n);
+    assert_int_equal(smtp_nexthop_parse("[127.0.0.1]:no-such-service", "25", &n, &err), 0);
+    assert_int_equal(smtp_hosts_lookup(r, &n, 5, &h, dsn, &err), -1);
+    assert_string_equal(dsn, "4.3.5");
     xfree(err);
     smtp_nexthop_free(&n);
+    dns_resolver_free(r);
+    dns_options_dispose(&o);
 }
 
 int main(void)
@@ -92,7 +96,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_bad),
-        cmocka_unit_test(test_protocols),
         cmocka_unit_test(test_lookup_literal),
     };
 

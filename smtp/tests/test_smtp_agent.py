@@ -13,7 +13,11 @@ limit is too small makes the message bounce before MAIL (5.3.4); two
 messages in a row to one next hop share one connection (RSET between);
 STARTTLS at level may (TLS used when offered; a failed handshake is
 retried in plaintext on a new connection) and encrypt (deferred when the
-server does not offer it; a transport of its own with -o in master.cf).
+server does not offer it; a transport of its own with -o in master.cf);
+MX lookups through tests/lib/dnsserver.py (dns_nameservers): the
+preferred MX refuses the connection and the next one gets the mail, a
+domain without MX gets it at its A record, a null MX bounces at once
+(5.1.10), an unknown domain bounces (5.4.4).
 
 usage: test_smtp_agent.py BIN_DIR
 """
@@ -28,6 +32,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "integration", "mail_path"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "lib"))
+import dnsserver  # noqa: E402
 from fake_smtpd import FakeSMTPD  # noqa: E402
 from mail_instance import MailInstance  # noqa: E402
 from postern_instance import free_port  # noqa: E402
@@ -166,6 +172,40 @@ def test_tls(inst, tls, broken, plain):
           "encrypt: no MAIL FROM in plaintext")
 
 
+ZONE = """
+mx.test        MX 10 down.mx.test
+mx.test        MX 20 up.mx.test
+down.mx.test   A 127.0.0.2
+up.mx.test     A 127.0.0.1
+amx.test       A 127.0.0.1
+nullmx.test    MX 0 .
+"""
+
+
+def test_mx(inst, mx_server):
+    port = mx_server.port
+    inst.send(["-f", "sender@localhost", "m@mx.test"], b"Subject: mx\n\nx\n")
+    m = log_line(inst, "m@mx.test")
+    check(m is not None and m.group(4) == "sent" and m.group(2) == "up.mx.test[127.0.0.1]:%d" % port,
+          "MX: the second MX took the mail after the first refused (%s)" % (m.group(0) if m else None))
+    check("connect to down.mx.test[127.0.0.2]:%d: Connection refused" % port not in inst.log_text(),
+          "MX: a server that refused is not logged as the result")
+    inst.send(["-f", "sender@localhost", "a@amx.test"], b"Subject: amx\n\nx\n")
+    m = log_line(inst, "a@amx.test")
+    check(m is not None and m.group(4) == "sent" and m.group(2) == "amx.test[127.0.0.1]:%d" % port,
+          "no MX: delivered to the domain's A record (%s)" % (m.group(0) if m else None))
+    inst.send(["-f", "sender@localhost", "n@nullmx.test"], b"Subject: null\n\nx\n")
+    m = log_line(inst, "n@nullmx.test")
+    check(m is not None and m.group(4) == "bounced" and m.group(3) == "5.1.10"
+          and m.group(2) == "none" and "does not accept mail (nullMX)" in m.group(5),
+          "null MX: bounced at once with 5.1.10 (%s)" % (m.group(0) if m else None))
+    inst.send(["-f", "sender@localhost", "u@unknown.test"], b"Subject: nx\n\nx\n")
+    m = log_line(inst, "u@unknown.test")
+    check(m is not None and m.group(4) == "bounced" and m.group(3) == "5.4.4"
+          and m.group(5).startswith("Host or domain name not found. Name service error for name=unknown.test"),
+          "unknown domain: bounced with 5.4.4 (%s)" % (m.group(0) if m else None))
+
+
 def main():
     required = ("master", "postern", "qmgr", "local", "cleanup", "pickup", "sendmail", "smtp")
     missing = [p for p in required if not os.access(os.path.join(BIN, p), os.X_OK)]
@@ -173,19 +213,29 @@ def main():
         print("smtp agent: missing programs %s" % missing)
         return 1
     workdir = tempfile.mkdtemp(prefix="smtp-agent-")
+    zone = os.path.join(workdir, "zone.txt")
+    with open(zone, "w") as f:
+        f.write(ZONE)
+    dns = dnsserver.DnsServer(zone, max_lifetime=280)
+    dns.start()
     servers = {"good": FakeSMTPD(), "helo": FakeSMTPD(ehlo_reject=True),
                "small": FakeSMTPD(extensions=["PIPELINING", "SIZE 100"]),
                "reuse": FakeSMTPD(), "tls": FakeSMTPD(tls_context=tls_context(workdir)),
-               "broken": FakeSMTPD(tls_break=True), "plain": FakeSMTPD()}
+               "broken": FakeSMTPD(tls_break=True), "plain": FakeSMTPD(), "mxsrv": FakeSMTPD()}
     closed = free_port()
     # one inline table per entry: the resolver's list splitting does not
     # keep "inline:{a=b, c=d}" together yet
     entries = ["%s.test=%s:[127.0.0.1]:%d" % (k, "tlsreq" if k == "plain" else "smtp", s.port)
                for k, s in servers.items()]
     entries.append("closed.test=smtp:[127.0.0.1]:%d" % closed)
+    # MX lookups with the fake server's port: "domain:port" next hops
+    for domain in ("mx.test", "amx.test", "nullmx.test", "unknown.test"):
+        entries.append("%s=smtp:%s:%d" % (domain, domain, servers["mxsrv"].port))
     params = {"transport_maps": " ".join("inline:{%s}" % e for e in entries),
               "smtp_connection_cache_time_limit": "30s",
-              "smtp_tls_security_level": "may"}
+              "smtp_tls_security_level": "may",
+              "dns_nameservers": "127.0.0.1:%d" % dns.port,
+              "inet_protocols": "ipv4"}
     try:
         with MailInstance(BIN, params=params) as inst:
             inst.create()
@@ -205,6 +255,7 @@ def main():
             test_size(inst, servers["small"])
             test_reuse(inst, servers["reuse"])
             test_tls(inst, servers["tls"], servers["broken"], servers["plain"])
+            test_mx(inst, servers["mxsrv"])
             check(inst.stop() == 0, "master stopped with status 0")
             if os.environ.get("SMTPC_DEBUG"):
                 print(inst.log_text())
@@ -213,6 +264,7 @@ def main():
     finally:
         for s in servers.values():
             s.stop()
+        dns.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     print("smtp agent: %d failed" % len(failures))
     return 1 if failures else 0

@@ -160,6 +160,8 @@ def test_deferred_and_queue_tools(inst):
     if not check(m is not None, "remote recipient whose next hop is down: deferred"):
         return
     qid = m.group(1)
+    # a delivery agent logs before qmgr has moved the file to deferred/
+    wait_for(lambda: any(p.endswith("/" + qid) for p in inst.queue_files("deferred")), 10)
     out = postqueue(inst, "-p")
     lines = out.splitlines()
     check(bool(lines) and re.match(r"^-+Queue ID-+ +-+Size-+ +-+Arrival Time-+ +-+Sender/Recipient-+$",

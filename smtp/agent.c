@@ -43,6 +43,7 @@ typedef struct job {
     smtpc_session_t *ss;
     long long connected_ms;
     struct timeval start, setup_done;
+    bool site_fail;              /* no server could be reached or would talk */
 } job_t;
 
 static unsigned smtp_notify(int q)
@@ -244,6 +245,7 @@ static void report(job_t *j, dlv_result_t *results)
         else
             dlv_result_set(&results[i], o->dsn, "%s", o->text.data);
         results[i].relayed = o->relayed;
+        results[i].site_fail = j->site_fail;
         dlv_agent_log_setup(j->req, &j->req->rcpts[i], j->a->relay, &j->start,
                             &j->setup_done, &results[i]);
     }
@@ -271,6 +273,7 @@ int smtp_agent_deliver(void *ctx, const dlv_request_t *req, dlv_result_t *result
         gettimeofday(&j.setup_done, NULL);
         for (size_t i = 0; i < j.m.rcpt_count; i++)
             smtpc_outcome_copy(&j.m.rcpts[i].result, &j.fail);
+        j.site_fail = j.fail.cls == 4 && j.fail.try_next;
     }
     report(&j, results);
     free_job(&j);

@@ -178,6 +178,14 @@ void dlv_agent_log_setup(const dlv_request_t *req, const dlv_rcpt_t *r,
     buf_dispose(&line);
 }
 
+static bool all_site_fail(const dlv_request_t *req, const dlv_result_t *results)
+{
+    for (int i = 0; i < req->count; i++)
+        if (!results[i].site_fail || results[i].status != DLV_DEFERRED)
+            return false;
+    return req->count > 0;
+}
+
 void dlv_response_build(attr_list_t *resp, const char *relay,
                         const dlv_request_t *req, const dlv_result_t *results,
                         const char *reason)
@@ -192,6 +200,8 @@ void dlv_response_build(attr_list_t *resp, const char *relay,
     }
     attr_put_int(resp, ATTR_STATUS, 0);
     attr_put_str(resp, ATTR_RELAY, relay);
+    if (all_site_fail(req, results))
+        attr_put_int(resp, ATTR_SITE_FAIL, 1);
     for (int i = 0; i < req->count; i++) {
         int status = results[i].status == DLV_SENT ? DLV_STATUS_SENT
                    : results[i].status == DLV_BOUNCED ? DLV_STATUS_BOUNCED

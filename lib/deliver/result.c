@@ -12,6 +12,7 @@ void dlv_result_init(dlv_result_t *r)
     strcpy(r->dsn, "4.3.0");
     buf_init(&r->text);
     r->relayed = false;
+    r->site_fail = false;
 }
 
 void dlv_result_dispose(dlv_result_t *r)
@@ -42,6 +43,7 @@ void dlv_result_copy(dlv_result_t *to, const dlv_result_t *from)
     set_dsn(to, from->dsn);
     buf_set(&to->text, from->text.data);
     to->relayed = from->relayed;
+    to->site_fail = from->site_fail;
 }
 
 const char *dlv_status_name(dlv_status_t s)

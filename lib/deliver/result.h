@@ -23,6 +23,9 @@ typedef struct dlv_result {
     bool relayed;    /* sent on to a server without DSN support while the
                       * sender asked NOTIFY=SUCCESS (smtp): qmgr may send a
                       * "relayed" DSN */
+    bool site_fail;  /* deferred because no host of the next hop could be
+                      * reached or would talk (smtp); when every recipient
+                      * has it, the answer carries site_fail = 1 */
 } dlv_result_t;
 
 void dlv_result_init(dlv_result_t *r);

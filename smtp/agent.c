@@ -245,6 +245,7 @@ static void report(job_t *j, dlv_result_t *results)
         else
             dlv_result_set(&results[i], o->dsn, "%s", o->text.data);
         results[i].relayed = o->relayed;
+        results[i].passed = o->passed;
         results[i].site_fail = j->site_fail;
         dlv_agent_log_setup(j->req, &j->req->rcpts[i], j->a->relay, &j->start,
                             &j->setup_done, &results[i]);

@@ -211,8 +211,9 @@ void dlv_response_build(attr_list_t *resp, const char *relay,
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_DSN, i), results[i].dsn);
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_TEXT, i),
                      results[i].text.data);
-        if (results[i].relayed)
-            attr_put_str(resp, rcpt_name(name, ATTR_RCPT_ACTION, i), "relayed");
+        if (results[i].status == DLV_SENT && (results[i].relayed || results[i].passed))
+            attr_put_str(resp, rcpt_name(name, ATTR_RCPT_ACTION, i),
+                         results[i].relayed ? "relayed" : "passed");
     }
 }
 

@@ -35,7 +35,7 @@ int dlv_request_parse(const attr_list_t *l, dlv_request_t *req, char **err);
 void dlv_request_free(dlv_request_t *req);
 
 /* The answer: status 0, relay RELAY, rcpt_status/dsn/text per recipient
- * (rcpt_action "relayed" where set; site_fail 1 when every recipient was
+ * (rcpt_action "relayed" or "passed" where set; site_fail 1 when every recipient was
  * deferred with site_fail);
  * or, with reason != NULL, status 1 and the reason. */
 void dlv_response_build(attr_list_t *resp, const char *relay,

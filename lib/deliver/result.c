@@ -12,6 +12,7 @@ void dlv_result_init(dlv_result_t *r)
     strcpy(r->dsn, "4.3.0");
     buf_init(&r->text);
     r->relayed = false;
+    r->passed = false;
     r->site_fail = false;
 }
 
@@ -43,6 +44,7 @@ void dlv_result_copy(dlv_result_t *to, const dlv_result_t *from)
     set_dsn(to, from->dsn);
     buf_set(&to->text, from->text.data);
     to->relayed = from->relayed;
+    to->passed = from->passed;
     to->site_fail = from->site_fail;
 }
 

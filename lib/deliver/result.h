@@ -23,6 +23,8 @@ typedef struct dlv_result {
     bool relayed;    /* sent on to a server without DSN support while the
                       * sender asked NOTIFY=SUCCESS (smtp): qmgr may send a
                       * "relayed" DSN */
+    bool passed;     /* sent on with NOTIFY to a server that supports DSN
+                      * (smtp): that server reports, qmgr does not */
     bool site_fail;  /* deferred because no host of the next hop could be
                       * reached or would talk (smtp); when every recipient
                       * has it, the answer carries site_fail = 1 */

@@ -24,7 +24,7 @@ void smtpc_outcome_set(smtpc_outcome_t *o, const char *dsn, const char *fmt, ...
 
     snprintf(o->dsn, sizeof(o->dsn), "%s", dsn);
     o->cls = dsn[0] - '0';
-    o->relayed = o->try_next = o->try_plain = false;
+    o->relayed = o->passed = o->try_next = o->try_plain = false;
     buf_reset(&o->text);
     va_start(ap, fmt);
     buf_vprintf(&o->text, fmt, ap);
@@ -37,6 +37,7 @@ void smtpc_outcome_copy(smtpc_outcome_t *to, const smtpc_outcome_t *from)
     memcpy(to->dsn, from->dsn, sizeof(to->dsn));
     buf_set(&to->text, from->text.data ? from->text.data : "");
     to->relayed = from->relayed;
+    to->passed = from->passed;
     to->try_next = from->try_next;
     to->try_plain = from->try_plain;
 }

@@ -38,6 +38,7 @@ typedef struct smtpc_outcome {
     char dsn[16];
     buf_t text;
     bool relayed;       /* sent, but the server had no DSN for NOTIFY=SUCCESS */
+    bool passed;        /* sent with NOTIFY to a server that has DSN */
     bool try_next;      /* another server of the next hop may do better */
     bool try_plain;     /* TLS failed at level may: try again without it */
 } smtpc_outcome_t;

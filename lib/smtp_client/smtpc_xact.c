@@ -202,6 +202,7 @@ static int send_content(xact_t *x)
                               "%s", x->ss->reply.text.data);
             r->result.relayed = (r->notify & SMTP_NOTIFY_SUCCESS)
                                 && !(x->ss->ext.flags & SMTP_EXT_DSN);
+            r->result.passed = r->notify != 0 && (x->ss->ext.flags & SMTP_EXT_DSN);
         } else {
             smtpc_outcome_reply(x->ss, "end of DATA", &r->result);
         }

@@ -10,7 +10,7 @@
  * limit M of server HOST[ADDR]".
  * Each recipient ends with an outcome: 2 sent (text: the server's reply
  * to the end of data; relayed set when NOTIFY=SUCCESS was asked and the
- * server has no DSN), 4 deferred or 5 bounced with the server's reply and
+ * server has no DSN, passed when NOTIFY went on to a server with DSN), 4 deferred or 5 bounced with the server's reply and
  * the command it answered, or the reason the conversation broke. A
  * producer failure (queue file unreadable) defers every recipient still
  * open with 4.3.0 and breaks the session (the DATA cannot be taken back).

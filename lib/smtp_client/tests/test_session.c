@@ -190,6 +190,7 @@ static void test_dsn_params(void **state)
     assert_int_equal(smtpc_transaction(&r.ss, &r.m), 0);
     assert_int_equal(r.rcpts[0].result.cls, 2);
     assert_false(r.rcpts[0].result.relayed);
+    assert_true(r.rcpts[0].result.passed);
     assert_string_equal(r.rcpts[0].result.text.data, "250 Ok");
     run_end(&r);
     run_free(&r);
@@ -216,6 +217,7 @@ static void test_relayed_without_dsn(void **state)
     assert_int_equal(smtpc_transaction(&r.ss, &r.m), 0);
     assert_true(r.rcpts[0].result.relayed);
     assert_false(r.rcpts[1].result.relayed);
+    assert_false(r.rcpts[0].result.passed);
     assert_int_equal(r.rcpts[1].result.cls, 2);
     run_end(&r);
     run_free(&r);

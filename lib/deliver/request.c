@@ -147,6 +147,14 @@ void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
                    const char *relay, const struct timeval *start,
                    const dlv_result_t *res)
 {
+    dlv_agent_log_setup(req, r, relay, start, start, res);
+}
+
+void dlv_agent_log_setup(const dlv_request_t *req, const dlv_rcpt_t *r,
+                         const char *relay, const struct timeval *start,
+                         const struct timeval *setup_done,
+                         const dlv_result_t *res)
+{
     struct timeval end;
     buf_t line = BUF_INIT;
 
@@ -160,12 +168,22 @@ void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
     dlv_agent_format_delay(&line, seconds_between(&req->arrival, &req->active));
     buf_putc(&line, '/');
     dlv_agent_format_delay(&line, seconds_between(&req->active, start));
-    buf_puts(&line, "/0/");
-    dlv_agent_format_delay(&line, seconds_between(start, &end));
+    buf_putc(&line, '/');
+    dlv_agent_format_delay(&line, seconds_between(start, setup_done));
+    buf_putc(&line, '/');
+    dlv_agent_format_delay(&line, seconds_between(setup_done, &end));
     buf_printf(&line, ", dsn=%s, status=%s (%s)", res->dsn,
                dlv_status_name(res->status), res->text.data);
     msg_info("%s", line.data);
     buf_dispose(&line);
+}
+
+static bool all_site_fail(const dlv_request_t *req, const dlv_result_t *results)
+{
+    for (int i = 0; i < req->count; i++)
+        if (!results[i].site_fail || results[i].status != DLV_DEFERRED)
+            return false;
+    return req->count > 0;
 }
 
 void dlv_response_build(attr_list_t *resp, const char *relay,
@@ -182,6 +200,8 @@ void dlv_response_build(attr_list_t *resp, const char *relay,
     }
     attr_put_int(resp, ATTR_STATUS, 0);
     attr_put_str(resp, ATTR_RELAY, relay);
+    if (all_site_fail(req, results))
+        attr_put_int(resp, ATTR_SITE_FAIL, 1);
     for (int i = 0; i < req->count; i++) {
         int status = results[i].status == DLV_SENT ? DLV_STATUS_SENT
                    : results[i].status == DLV_BOUNCED ? DLV_STATUS_BOUNCED
@@ -191,6 +211,9 @@ void dlv_response_build(attr_list_t *resp, const char *relay,
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_DSN, i), results[i].dsn);
         attr_put_str(resp, rcpt_name(name, ATTR_RCPT_TEXT, i),
                      results[i].text.data);
+        if (results[i].status == DLV_SENT && (results[i].relayed || results[i].passed))
+            attr_put_str(resp, rcpt_name(name, ATTR_RCPT_ACTION, i),
+                         results[i].relayed ? "relayed" : "passed");
     }
 }
 

@@ -34,7 +34,9 @@ typedef struct dlv_request {
 int dlv_request_parse(const attr_list_t *l, dlv_request_t *req, char **err);
 void dlv_request_free(dlv_request_t *req);
 
-/* The answer: status 0, relay RELAY, rcpt_status/dsn/text per recipient;
+/* The answer: status 0, relay RELAY, rcpt_status/dsn/text per recipient
+ * (rcpt_action "relayed" or "passed" where set; site_fail 1 when every recipient was
+ * deferred with site_fail);
  * or, with reason != NULL, status 1 and the reason. */
 void dlv_response_build(attr_list_t *resp, const char *relay,
                         const dlv_request_t *req, const dlv_result_t *results,
@@ -49,6 +51,13 @@ void dlv_agent_format_delay(buf_t *out, double seconds);
 void dlv_agent_log(const dlv_request_t *req, const dlv_rcpt_t *r,
                    const char *relay, const struct timeval *start,
                    const dlv_result_t *res);
+/* The same with the connection setup time of a network agent (smtp):
+ * delays=a/b/c/d with c from start to setup_done (DNS, connect, greeting,
+ * EHLO, TLS) and d from setup_done to now. */
+void dlv_agent_log_setup(const dlv_request_t *req, const dlv_rcpt_t *r,
+                         const char *relay, const struct timeval *start,
+                         const struct timeval *setup_done,
+                         const dlv_result_t *res);
 
 /* Delivers every recipient of req: results[i] for req->rcpts[i] (already
  * initialised). Returns 0, or -1 with *err when the request as a whole

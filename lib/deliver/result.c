@@ -11,6 +11,9 @@ void dlv_result_init(dlv_result_t *r)
     r->status = DLV_DEFERRED;
     strcpy(r->dsn, "4.3.0");
     buf_init(&r->text);
+    r->relayed = false;
+    r->passed = false;
+    r->site_fail = false;
 }
 
 void dlv_result_dispose(dlv_result_t *r)
@@ -40,6 +43,9 @@ void dlv_result_copy(dlv_result_t *to, const dlv_result_t *from)
 {
     set_dsn(to, from->dsn);
     buf_set(&to->text, from->text.data);
+    to->relayed = from->relayed;
+    to->passed = from->passed;
+    to->site_fail = from->site_fail;
 }
 
 const char *dlv_status_name(dlv_status_t s)

@@ -20,6 +20,14 @@ typedef struct dlv_result {
     dlv_status_t status;
     char dsn[12];    /* "2.0.0" */
     buf_t text;      /* "delivered to maildir" */
+    bool relayed;    /* sent on to a server without DSN support while the
+                      * sender asked NOTIFY=SUCCESS (smtp): qmgr may send a
+                      * "relayed" DSN */
+    bool passed;     /* sent on with NOTIFY to a server that supports DSN
+                      * (smtp): that server reports, qmgr does not */
+    bool site_fail;  /* deferred because no host of the next hop could be
+                      * reached or would talk (smtp); when every recipient
+                      * has it, the answer carries site_fail = 1 */
 } dlv_result_t;
 
 void dlv_result_init(dlv_result_t *r);

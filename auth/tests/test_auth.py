@@ -12,7 +12,7 @@ and CRAM-MD5 is no longer announced once no {PLAIN} user is left; bad
 base64, unsupported mechanisms; protocol violations (AUTH before the
 handshake, unknown command, overlong line, NUL byte, duplicate id) end
 the connection; the failure log line; postern check warns about a
-world-readable passwd-file.
+world-readable passwd-file; the auth processes run as mail_owner.
 
 usage: test_auth.py BIN_DIR
 """
@@ -315,6 +315,23 @@ def test_reload(path, inst, pwfile):
     c.close()
 
 
+def test_unprivileged(inst, path):
+    """The auth processes run as mail_owner, never as root."""
+    c = AuthClient(path)        # keeps one auth process alive
+    pids = set(int(p) for p in re.findall(r"postern/auth\[(\d+)\]", inst.log_text()))
+    uids = {}
+    for pid in pids:
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                uids[pid] = [int(u) for u in re.search(r"^Uid:\s+(.*)$", f.read(), re.M).group(1).split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    owner = pwd.getpwnam(inst.param("mail_owner")).pw_uid
+    check(uids and all(set(u) == {owner} for u in uids.values()),
+          "auth processes run as mail_owner (uid %d): %r" % (owner, uids))
+    c.close()
+
+
 def test_postern_check(inst, pwfile):
     out = inst.run("postern", "check", check=False)
     check(b"password file" not in out.stderr, "postern check is quiet about a 0640 passwd-file")
@@ -354,6 +371,7 @@ def main():
         test_reload(path, inst, pwfile)
         check(inst.wait_for_log(r"auth_mechanisms: unsupported mechanism bogus ignored", 2) is not None,
               "an unknown auth_mechanisms word is logged")
+        test_unprivileged(inst, path)
         test_postern_check(inst, pwfile)
         check(not re.search(r"(panic|fatal):", inst.log_text()), "no panic or fatal in the log")
     except Exception:

@@ -36,16 +36,12 @@ struct message {
     buf_t reason;
 };
 
-struct cleanup_session {
+struct session {
     const cleanup_params_t *params;
     stream_t *stream;
     attr_list_t *req;
     attr_list_t *resp;
     struct message msg;
-    bool batch;                /* finish waits for cleanup_commit_batch() */
-    bool waiting;              /* a finished message awaits that commit */
-    bool late_hold;            /* HOLD given with finish */
-    bool broken;               /* an answer could not be written */
 };
 
 static void msg_reset(struct message *m)
@@ -71,21 +67,20 @@ static void fail(struct message *m, const char *dsn, const char *reason)
     }
 }
 
-static int answer(struct cleanup_session *s)
+static int answer(struct session *s)
 {
     char *err = NULL;
 
     if (attr_send(s->stream, s->resp, &err) < 0) {
         msg_warn("cleanup: write to client: %s", err);
         xfree(err);
-        s->broken = true;
         return -1;
     }
     return 0;
 }
 
 /* status 0, or the message's sticky failure. */
-static int answer_state(struct cleanup_session *s, bool with_id)
+static int answer_state(struct session *s, bool with_id)
 {
     struct message *m = &s->msg;
 
@@ -100,7 +95,7 @@ static int answer_state(struct cleanup_session *s, bool with_id)
     return answer(s);
 }
 
-static int answer_error(struct cleanup_session *s, const char *dsn, const char *reason)
+static int answer_error(struct session *s, const char *dsn, const char *reason)
 {
     attr_list_reset(s->resp);
     attr_put_int(s->resp, ATTR_STATUS, 1);
@@ -109,7 +104,7 @@ static int answer_error(struct cleanup_session *s, const char *dsn, const char *
     return answer(s);
 }
 
-static int do_open(struct cleanup_session *s)
+static int do_open(struct session *s)
 {
     struct message *m = &s->msg;
     const char *queue_name;
@@ -152,7 +147,7 @@ static void rewrite_failed(struct message *m, int rc, char *err)
     xfree(err);
 }
 
-static int put_sender(struct cleanup_session *s, const char *sender)
+static int put_sender(struct session *s, const char *sender)
 {
     struct message *m = &s->msg;
     buf_t q = BUF_INIT, out = BUF_INIT;
@@ -185,7 +180,7 @@ static const char *rcpt_attr(const attr_list_t *l, const char *base, long i)
     return value;
 }
 
-static int put_recipient(struct cleanup_session *s, long i)
+static int put_recipient(struct session *s, long i)
 {
     struct message *m = &s->msg;
     const char *addr = rcpt_attr(s->req, ATTR_RCPT_ADDR, i);
@@ -225,7 +220,7 @@ static int put_recipient(struct cleanup_session *s, long i)
     return rc;
 }
 
-static void put_client_attrs(struct cleanup_session *s)
+static void put_client_attrs(struct session *s)
 {
     static const char *const names[] = {
         ATTR_CLIENT_NAME, ATTR_CLIENT_ADDR, ATTR_CLIENT_PORT, ATTR_HELO_NAME,
@@ -255,7 +250,7 @@ static void out_partial(void *ctx, const char *data, size_t len)
  * (cleanup_header.h). A table error fails the message at finish. */
 static void edit_header(void *ctx, buf_t *header)
 {
-    struct cleanup_session *s = ctx;
+    struct session *s = ctx;
     buf_t out = BUF_INIT;
     char *err = NULL;
     int rc = cleanup_rewrite_header(&s->params->rewrite, header->data, header->len, &out, &err);
@@ -271,7 +266,7 @@ static void edit_header(void *ctx, buf_t *header)
     buf_dispose(&out);
 }
 
-static void start_content(struct cleanup_session *s, const char *sender, const char *full_name)
+static void start_content(struct session *s, const char *sender, const char *full_name)
 {
     struct message *m = &s->msg;
     const cleanup_params_t *p = s->params;
@@ -296,7 +291,7 @@ static void start_content(struct cleanup_session *s, const char *sender, const c
     m->content = cleanup_content_new(&opts, &out);
 }
 
-static int do_envelope(struct cleanup_session *s)
+static int do_envelope(struct session *s)
 {
     struct message *m = &s->msg;
     const char *sender = NULL, *envid = NULL, *full_name = NULL;
@@ -341,7 +336,7 @@ static int do_envelope(struct cleanup_session *s)
     return answer_state(s, false);
 }
 
-static int do_content(struct cleanup_session *s)
+static int do_content(struct session *s)
 {
     struct message *m = &s->msg;
     const void *data;
@@ -376,11 +371,12 @@ static void wake_qmgr(const cleanup_params_t *p)
     }
 }
 
+/* End of content and commit; the message's failure state says how. */
 /* HOLD learned at finish (smtpd_end_of_data_restrictions): the file was
  * written for incoming/; it moves to hold/ before qmgr is woken. qmgr's
  * own scan could take it first in that instant: then it is delivered
  * and the HOLD is reported as not applied. */
-static void hold_after_commit(struct cleanup_session *s)
+static void hold_after_commit(struct session *s)
 {
     struct message *m = &s->msg;
     char *err = NULL;
@@ -393,11 +389,10 @@ static void hold_after_commit(struct cleanup_session *s)
     m->flags |= CLEANUP_FLAG_HOLD;
 }
 
-/* End of content and the checks before the commit; the message's failure
- * state says how it went. True when the file is to be committed. */
-static bool complete_prepare(struct cleanup_session *s)
+static void complete(struct session *s, bool late_hold)
 {
     struct message *m = &s->msg;
+    char *err = NULL;
 
     if (!m->content_begun) {
         qwriter_begin_content(m->writer);
@@ -409,67 +404,40 @@ static bool complete_prepare(struct cleanup_session *s)
                  qwriter_id(m->writer), cleanup_content_size(m->content),
                  s->params->message_size_limit);
         fail(m, "5.3.4", "message file too big");
-        return false;
+        return;
     }
     if (m->header_table_error) {
         fail(m, "4.3.0", "server configuration error");
-        return false;
+        return;
     }
     if (m->rcpts.count == 0) {
         fail(m, "5.1.3", "no recipients specified");
-        return false;
+        return;
     }
     qwriter_end_content(m->writer);
     if (m->flags & CLEANUP_FLAG_DISCARD) {
         msg_info("%s: discarded", m->id);
         qwriter_abort(m->writer);
         m->writer = NULL;
-        return false;
+        return;
     }
-    return true;
-}
-
-/* After the commit (err: why it failed, taken over). */
-static void complete_committed(struct cleanup_session *s, char *err)
-{
-    struct message *m = &s->msg;
-
-    if (err != NULL) {
-        msg_warn("%s: commit queue file: %s", m->id, err);
+    if (qwriter_commit(m->writer, &err) < 0) {
+        msg_warn("%s: commit queue file: %s", qwriter_id(m->writer), err);
         xfree(err);
         fail(m, "4.3.0", "queue file write error");
         return;
     }
-    msg_info("%s: message-id=%s", m->id,
+    msg_info("%s: message-id=%s", qwriter_id(m->writer),
              *cleanup_content_message_id(m->content)
                  ? cleanup_content_message_id(m->content) : "<>");
-    if (s->late_hold)
+    if (late_hold)
         hold_after_commit(s);
 }
 
-static bool wants_qmgr(const struct message *m)
-{
-    return m->dsn[0] == 0 && !(m->flags & (CLEANUP_FLAG_DISCARD | CLEANUP_FLAG_HOLD));
-}
-
-/* The answer to finish; the message is done with. */
-static int finish_answer(struct cleanup_session *s, bool wake)
+static int do_finish(struct session *s)
 {
     struct message *m = &s->msg;
-    int rc = answer_state(s, true);
-
-    if (wake && wants_qmgr(m))
-        wake_qmgr(s->params);
-    msg_reset(m);
-    s->late_hold = false;
-    return rc;
-}
-
-static int do_finish(struct cleanup_session *s)
-{
-    struct message *m = &s->msg;
-    char *err = NULL;
-    int flags = 0;
+    int flags = 0, rc;
 
     if (m->dsn[0] == 0 && !m->enveloped)
         return answer_error(s, "4.3.0", "finish without envelope");
@@ -477,43 +445,16 @@ static int do_finish(struct cleanup_session *s)
         return answer_error(s, "4.3.0", "bad finish request");
     if (flags & CLEANUP_FLAG_DISCARD)
         m->flags |= CLEANUP_FLAG_DISCARD;
-    s->late_hold = (flags & CLEANUP_FLAG_HOLD) && !(m->flags & CLEANUP_FLAG_HOLD);
-    if (m->dsn[0] == 0 && complete_prepare(s)) {
-        if (s->batch) {
-            s->waiting = true;         /* answered by cleanup_commit_batch() */
-            return 0;
-        }
-        complete_committed(s, qwriter_commit(m->writer, &err) < 0 ? err : NULL);
-    }
-    return finish_answer(s, true);
+    if (m->dsn[0] == 0)
+        complete(s, (flags & CLEANUP_FLAG_HOLD) && !(m->flags & CLEANUP_FLAG_HOLD));
+    rc = answer_state(s, true);
+    if (m->dsn[0] == 0 && !(m->flags & (CLEANUP_FLAG_DISCARD | CLEANUP_FLAG_HOLD)))
+        wake_qmgr(s->params);
+    msg_reset(m);
+    return rc;
 }
 
-void cleanup_commit_batch(cleanup_session_t **sessions, size_t n)
-{
-    qwriter_t **writers = xcalloc(n ? n : 1, sizeof(*writers));
-    int *results = xcalloc(n ? n : 1, sizeof(*results));
-    char **errs = xcalloc(n ? n : 1, sizeof(*errs));
-    bool wake = false;
-
-    for (size_t i = 0; i < n; i++)
-        writers[i] = sessions[i]->msg.writer;
-    (void) qwriter_commit_batch(writers, n, results, errs);
-    for (size_t i = 0; i < n; i++) {
-        cleanup_session_t *s = sessions[i];
-
-        s->waiting = false;
-        complete_committed(s, results[i] < 0 ? errs[i] : NULL);
-        wake |= wants_qmgr(&s->msg);
-        (void) finish_answer(s, false);     /* a failed answer marks it broken */
-    }
-    if (wake && n > 0)
-        wake_qmgr(sessions[0]->params);
-    xfree(writers);
-    xfree(results);
-    xfree(errs);
-}
-
-static int do_abort(struct cleanup_session *s)
+static int do_abort(struct session *s)
 {
     msg_reset(&s->msg);                /* frees = removes the file */
     attr_list_reset(s->resp);
@@ -521,7 +462,7 @@ static int do_abort(struct cleanup_session *s)
     return answer(s);
 }
 
-static int dispatch(struct cleanup_session *s)
+static int dispatch(struct session *s)
 {
     const char *request;
 
@@ -540,73 +481,30 @@ static int dispatch(struct cleanup_session *s)
     return answer_error(s, "4.3.0", "unknown request");
 }
 
-cleanup_session_t *cleanup_session_open(stream_t *stream, const cleanup_params_t *p, bool batch)
+void cleanup_serve(stream_t *stream, const cleanup_params_t *p)
 {
-    cleanup_session_t *s;
+    struct session s = {p, stream, attr_list_new(), attr_list_new(), {0}};
     char *err = NULL;
 
     if (attr_announce(stream, ATTR_CLEANUP_PROTOCOL, &err) < 0) {
         msg_warn("cleanup: announce: %s", err);
         xfree(err);
-        return NULL;
-    }
-    s = xcalloc(1, sizeof(*s));
-    s->params = p;
-    s->stream = stream;
-    s->req = attr_list_new();
-    s->resp = attr_list_new();
-    s->batch = batch;
-    return s;
-}
+    } else {
+        for (;;) {
+            int rc = attr_recv(stream, s.req, NULL, &err);
 
-int cleanup_session_input(cleanup_session_t *s)
-{
-    char *err = NULL;
-
-    if (s->broken)
-        return 0;
-    if (s->waiting)
-        return 2;
-    do {
-        int rc = attr_recv(s->stream, s->req, NULL, &err);
-
-        if (rc == 0)
-            return 0;
-        if (rc < 0) {
-            msg_warn("cleanup: read request: %s", err);
-            xfree(err);
-            return 0;
+            if (rc == 0)
+                break;
+            if (rc < 0) {
+                msg_warn("cleanup: read request: %s", err);
+                xfree(err);
+                break;
+            }
+            if (dispatch(&s) < 0)
+                break;
         }
-        if (dispatch(s) < 0 || s->broken)
-            return 0;
-        if (s->waiting)
-            return 2;
-    } while (stream_buffered(s->stream) > 0);
-    return 1;
-}
-
-bool cleanup_session_broken(const cleanup_session_t *s)
-{
-    return s->broken;
-}
-
-void cleanup_session_free(cleanup_session_t *s)
-{
-    if (s == NULL)
-        return;
-    msg_reset(&s->msg);                /* an unfinished file is removed */
-    attr_list_free(s->req);
-    attr_list_free(s->resp);
-    xfree(s);
-}
-
-void cleanup_serve(stream_t *stream, const cleanup_params_t *p)
-{
-    cleanup_session_t *s = cleanup_session_open(stream, p, false);
-
-    if (s == NULL)
-        return;
-    while (cleanup_session_input(s) == 1)
-        ;
-    cleanup_session_free(s);
+    }
+    msg_reset(&s.msg);
+    attr_list_free(s.req);
+    attr_list_free(s.resp);
 }

@@ -37,27 +37,7 @@ void cleanup_params_free(cleanup_params_t *p);
 bool cleanup_params_changed(const cleanup_params_t *p);
 
 /* Announces the protocol and serves requests until the client closes the
- * connection or it breaks (one client, blocking: cleanup -S, tests). */
+ * connection or it breaks. */
 void cleanup_serve(stream_t *s, const cleanup_params_t *p);
-
-/* One connection among many in one process (group commit). With batch,
- * "finish" is not answered at once: the session waits until the caller
- * commits it together with the other finished messages of this round
- * (cleanup_commit_batch: qwriter_commit_batch, one directory fsync for
- * all), which answers each. */
-typedef struct cleanup_session cleanup_session_t;
-
-/* Announces the protocol; NULL (warned) when that fails. */
-cleanup_session_t *cleanup_session_open(stream_t *s, const cleanup_params_t *p, bool batch);
-/* Serves the requests readable now (waits only inside a request):
- * 1 wait for more input, 2 a finished message waits for the batch
- * commit, 0 the connection ended or broke (free the session). */
-int cleanup_session_input(cleanup_session_t *s);
-/* Commits the waiting messages of n sessions together and answers each
- * finish; qmgr is woken once. A session whose answer failed is broken. */
-void cleanup_commit_batch(cleanup_session_t **sessions, size_t n);
-bool cleanup_session_broken(const cleanup_session_t *s);
-/* Removes an unfinished message's file; does not close the stream. */
-void cleanup_session_free(cleanup_session_t *s);
 
 #endif

@@ -3,8 +3,7 @@
  * temporary queue. Checks the committed queue file (envelope, expanded
  * recipients, content lines, added headers), pipelined content, the size
  * limit (5.3.4, no file), abort and a connection that ends before finish
- * (no file), hold and discard; two sessions whose finished messages are
- * committed together (cleanup_commit_batch) and then answered. */
+ * (no file), hold and discard. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -291,115 +290,12 @@ static void test_protocol_misuse(void **state)
     stop(c, pid);
 }
 
-/* The server side of the batch test: two batched sessions, both must be
- * waiting for the commit before it happens. Exit status 0 when so. */
-static int incoming_before;
-
-static void serve_two_batched(int fd1, int fd2)
-{
-    stream_t *s1 = stream_open_fd(fd1, STREAM_CLOSE_FD), *s2 = stream_open_fd(fd2, STREAM_CLOSE_FD);
-    cleanup_session_t *a, *b;
-    int ra, rb;
-
-    stream_set_timeout(s1, 10000, 10000);
-    stream_set_timeout(s2, 10000, 10000);
-    a = cleanup_session_open(s1, &params, true);
-    b = cleanup_session_open(s2, &params, true);
-    if (a == NULL || b == NULL)
-        _exit(3);
-    while ((ra = cleanup_session_input(a)) == 1)
-        ;
-    while ((rb = cleanup_session_input(b)) == 1)
-        ;
-    if (ra != 2 || rb != 2 || files_in(QUEUE_INCOMING) != incoming_before)
-        _exit(2);               /* nothing committed before the batch */
-    cleanup_commit_batch((cleanup_session_t *[]) {a, b}, 2);
-    while (cleanup_session_input(a) == 1)
-        ;
-    while (cleanup_session_input(b) == 1)
-        ;
-    cleanup_session_free(a);
-    cleanup_session_free(b);
-    stream_close(s1);
-    stream_close(s2);
-    _exit(0);
-}
-
-/* One whole message on a fresh client; its queue id into id. */
-static void send_one(int fd, const char *subject, char *id, size_t idlen)
-{
-    stream_t *s = stream_open_fd(fd, STREAM_CLOSE_FD);
-    cleanup_client_t *c;
-    cleanup_rcpt_t rcpt = {"joe@local.example", NULL, NULL, 0};
-    cleanup_envelope_t env = {0};
-    cleanup_result_t res;
-    buf_t text = BUF_INIT;
-    char *err = NULL;
-
-    stream_set_timeout(s, 10000, 10000);
-    assert_int_equal(attr_expect_announce(s, ATTR_CLEANUP_PROTOCOL, &err), 0);
-    c = cleanup_client_from_stream(s);
-    assert_int_equal(cleanup_client_open(c, 0, &err), 0);
-    env.sender = "alice@x";
-    env.rcpts = &rcpt;
-    env.rcpt_count = 1;
-    assert_int_equal(cleanup_client_envelope(c, &env, &err), 0);
-    buf_printf(&text, "Subject: %s\n\nbody\n", subject);
-    assert_int_equal(cleanup_client_content(c, text.data, text.len, &err), 0);
-    assert_int_equal(cleanup_client_finish(c, &res, &err), 0);
-    snprintf(id, idlen, "%s", res.queue_id);
-    buf_dispose(&text);
-    cleanup_client_close(c);
-}
-
-static void test_batch_commit(void **state)
-{
-    int a[2], b[2], status;
-    pid_t server, other;
-    char id[64], other_id[64];
-    buf_t content = BUF_INIT, rcpts = BUF_INIT, sender = BUF_INIT;
-
-    (void) state;
-    incoming_before = files_in(QUEUE_INCOMING);
-    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
-    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
-    server = fork();
-    assert_true(server >= 0);
-    if (server == 0) {
-        close(a[0]);
-        close(b[0]);
-        serve_two_batched(a[1], b[1]);
-    }
-    close(a[1]);
-    close(b[1]);
-    other = fork();
-    assert_true(other >= 0);
-    if (other == 0) {
-        close(a[0]);
-        send_one(b[0], "second", other_id, sizeof(other_id));
-        _exit(0);
-    }
-    close(b[0]);
-    send_one(a[0], "first", id, sizeof(id));
-    assert_int_equal(waitpid(other, &status, 0), other);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_int_equal(waitpid(server, &status, 0), server);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_int_equal(files_in(QUEUE_INCOMING), incoming_before + 2);
-    read_queue_file(QUEUE_INCOMING, id, &content, &rcpts, &sender);
-    assert_non_null(strstr(content.data, "Subject: first\n"));
-    buf_dispose(&content);
-    buf_dispose(&rcpts);
-    buf_dispose(&sender);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_message_committed),
         cmocka_unit_test(test_failures_leave_no_file),
         cmocka_unit_test(test_protocol_misuse),
-        cmocka_unit_test(test_batch_commit),
     };
 
     signal(SIGPIPE, SIG_IGN);

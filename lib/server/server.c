@@ -147,7 +147,7 @@ int server_main(int argc, char **argv, const struct server_callbacks *cb)
     msg_verbose += args.verbose;
     if (!callbacks_fit_kind(cb))
         msg_panic("server_main: callbacks do not fit the server kind");
-    if (args.stand_alone && cb->kind == SERVER_EVENT && cb->max_clients == 0)
+    if (args.stand_alone && cb->kind == SERVER_EVENT)
         msg_fatal("stand-alone mode (-S) is not available for this service");
     load_configuration(&args);
     open_log(&args);

@@ -97,12 +97,6 @@ struct server_callbacks {
      * and master starts a fresh one that serves it with the new table
      * (so the first message after postmap/newaliases sees the change). */
     bool (*stale)(const struct server_context *ctx);
-    /* SERVER_EVENT with service: one process for many clients (cleanup's
-     * group commit). master counts it available until it holds this many
-     * clients (0: busy from its first client, as qmgr). It stops taking
-     * clients, and master starts another, when it must retire (max_use,
-     * a changed table, master reload); it exits when its last client goes. */
-    int max_clients;
 };
 
 /* Runs the daemon; returns the exit status for main() to return. */

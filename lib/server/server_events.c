@@ -51,18 +51,8 @@ static void arm_idle_timer(void)
         event_timer(state->max_idle * 1000, on_idle_timeout, NULL);
 }
 
-/* A process for many clients (cb->max_clients > 0) is available to
- * master until it holds max_clients of them; other event servers are
- * busy from their first client on. */
-static bool many_clients(void)
-{
-    return state->cb->max_clients > 0;
-}
-
 static void stop_accepting(void)
 {
-    if (many_clients() && !draining)
-        server_report(state, SERVER_STATUS_BUSY);   /* master starts another */
     draining = true;
     for (int i = 0; i < state->listen_count; i++)
         event_remove(state->listen_fds[i]);
@@ -108,14 +98,10 @@ static void handle_trigger(int client)
 
 static void on_listener(int fd, void *ctx)
 {
-    int client;
+    int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC
+                         | (state->cb->service ? SOCK_NONBLOCK : 0));
 
     (void) ctx;
-    if (many_clients() && server_time_to_retire(state)) {
-        stop_accepting();           /* the waiting client goes to a fresh process */
-        return;
-    }
-    client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | (state->cb->service ? SOCK_NONBLOCK : 0));
     if (client < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR
             && errno != ECONNABORTED)
@@ -126,14 +112,9 @@ static void on_listener(int fd, void *ctx)
         handle_trigger(client);
         return;
     }
-    if (client_count++ == 0)
+    if (client_count++ == 0) {
         (void) event_cancel_timer(on_idle_timeout, NULL);
-    if (!many_clients() ? client_count == 1 : client_count == state->cb->max_clients)
         server_report(state, SERVER_STATUS_BUSY);
-    else if (accepted == 0) {
-        /* tell master this process did serve (not a failed startup) */
-        server_report(state, SERVER_STATUS_BUSY);
-        server_report(state, SERVER_STATUS_IDLE);
     }
     count_connection();
     state->cb->service(client, &state->ctx);
@@ -147,17 +128,9 @@ void server_disconnect(int fd)
     if (close(fd) < 0 && errno != EINTR)
         msg_warn("close client socket: %m");
     state->use_count++;
-    client_count--;
-    if (many_clients() && !draining) {
-        if (server_time_to_retire(state))
-            stop_accepting();       /* e.g. a table changed: a fresh process takes new clients */
-        else if (client_count == state->cb->max_clients - 1)
-            server_report(state, SERVER_STATUS_IDLE);
-    }
-    if (client_count > 0)
+    if (--client_count > 0)
         return;
-    if (!many_clients())
-        server_report(state, SERVER_STATUS_IDLE);
+    server_report(state, SERVER_STATUS_IDLE);
     if (draining || server_time_to_retire(state))
         done = true;
     else

@@ -47,8 +47,8 @@ pn_setup() {
   chown postern:postern "$pn/data"
   chown nobody "$pn/mail"
   cp conf/main.cf "$pconf/main.cf"
-  sed -E "s/^smtp( +inet .*)$/127.0.0.1:$pn_port\\1\n127.0.0.1:$pn_hold\\1\n  -o smtpd_client_restrictions=check_client_access,static:HOLD/;
-          s/^(cleanup[[:space:]]+unix[[:space:]]+)n([[:space:]])/\\1-\\2/" conf/master.cf >"$pconf/master.cf"
+  sed -E "s/^smtp( +inet .*)$/127.0.0.1:$pn_port\\1\n127.0.0.1:$pn_hold\\1\n  -o smtpd_client_restrictions=check_client_access,static:HOLD/" \
+    conf/master.cf >"$pconf/master.cf"
   printf 'user1: %s/mail/user1/\n' "$pn" >"$pconf/aliases"
   "$bin/postconf" -c "$pconf" -e \
     "queue_directory=$pn/queue" "data_directory=$pn/data" \

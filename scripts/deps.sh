@@ -12,6 +12,7 @@ packages=(
   libc-ares-dev   # DNS lookups (lib/dns)
   libcrypt-dev libsasl2-modules   # passdb (libxcrypt) and the auth mechanisms
   swaks pflogsumm   # clients and log analyser the integration tests use
+  sasl2-bin         # saslpasswd2: the Cyrus sasldb of the SMTP AUTH tests
   "$@"
 )
 

@@ -32,6 +32,7 @@ void smtpd_config_defaults(smtpd_config_t *cfg)
     cfg->timeout_ms = 300 * 1000;
     cfg->client_name = "unknown";
     cfg->client_addr = "unknown";
+    cfg->sasl_response_limit = 12288;
 }
 
 smtpd_session_t *smtpd_session_new(const smtpd_config_t *cfg, const smtpd_sink_t *sink)
@@ -41,6 +42,8 @@ smtpd_session_t *smtpd_session_new(const smtpd_config_t *cfg, const smtpd_sink_t
     s->cfg = *cfg;
     if (s->cfg.line_limit == 0)
         s->cfg.line_limit = SMTP_LINE_LIMIT_DEFAULT;
+    if (s->cfg.sasl_response_limit == 0)
+        s->cfg.sasl_response_limit = 12288;
     s->sink = *sink;
     buf_init(&s->out);
     buf_init(&s->line);
@@ -66,12 +69,13 @@ void smtpd_session_free(smtpd_session_t *s)
     buf_dispose(&s->helo);
     smtp_mail_args_dispose(&s->mail);
     smtp_rcpt_args_dispose(&s->rcpt);
+    smtpd_auth_free(s);
     xfree(s);
 }
 
 unsigned smtpd_ext(const smtpd_session_t *s)
 {
-    return s->ehlo_seen ? s->cfg.ext : 0;
+    return s->ehlo_seen ? s->cfg.ext | smtpd_auth_ext(s) : 0;
 }
 
 void smtpd_send_out(smtpd_session_t *s)
@@ -193,6 +197,7 @@ static const struct command commands[] = {
     /* RFC 3207 makes STARTTLS the last of a group; what follows it in the
      * plaintext is discarded by the handler, never executed */
     {"STARTTLS", smtpd_cmd_starttls, CNT_STARTTLS, false},
+    {"AUTH", smtpd_cmd_auth, CNT_AUTH, false},
 };
 
 static void unknown_command(smtpd_session_t *s, enum smtp_reply_id id)

@@ -41,6 +41,7 @@ int smtpd_cmd_ehlo(smtpd_session_t *s, const char *args, size_t len)
     char size_line[64];
     unsigned ext = s->cfg.ext;
     size_t n = 0;
+    buf_t auth_line = BUF_INIT, auth_compat = BUF_INIT;
 
     if (greet(s, args, len, true) < 0)
         return -1;
@@ -58,6 +59,7 @@ int smtpd_cmd_ehlo(smtpd_session_t *s, const char *args, size_t len)
         lines[n++] = "VRFY";
     if (smtpd_tls_offered(s))
         lines[n++] = "STARTTLS";
+    smtpd_auth_ehlo(s, lines, &n, &auth_line, &auth_compat);
     if (ext & SMTP_EXT_ENHANCEDSTATUSCODES)
         lines[n++] = "ENHANCEDSTATUSCODES";
     if (ext & SMTP_EXT_8BITMIME)
@@ -70,6 +72,8 @@ int smtpd_cmd_ehlo(smtpd_session_t *s, const char *args, size_t len)
         lines[n++] = "CHUNKING";
     smtp_reply_lines(&s->out, 250, NULL, lines, n);
     smtpd_send_out(s);
+    buf_dispose(&auth_line);
+    buf_dispose(&auth_compat);
     return 0;
 }
 

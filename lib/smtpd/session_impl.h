@@ -47,6 +47,7 @@ struct smtpd_session {
     bool data_active;
     bool content_too_long;      /* a DATA line beyond what we can keep */
     struct tls_conn *tls;       /* TLS active (owned by the stream) */
+    struct smtpd_auth_state *auth; /* SMTP AUTH (session_auth.c) */
 };
 
 /* Extensions in effect: what EHLO announced, nothing after HELO. */
@@ -96,5 +97,16 @@ void smtpd_session_forget(smtpd_session_t *s);
  * (256/256 bits))\n\t(No client certificate requested)\n"); nothing
  * without TLS. */
 void smtpd_tls_received_lines(const smtpd_session_t *s, buf_t *out);
+int smtpd_cmd_auth(smtpd_session_t *s, const char *args, size_t len);
+
+/* AUTH hooks (session_auth.c). EHLO: adds the AUTH keyword lines (their
+ * text kept in keyword and compat until the reply is built). */
+void smtpd_auth_ehlo(smtpd_session_t *s, const char **lines, size_t *n, buf_t *keyword,
+                     buf_t *compat);
+/* SMTP_EXT_AUTH when the last EHLO offered AUTH (MAIL's AUTH=). */
+unsigned smtpd_auth_ext(const smtpd_session_t *s);
+/* STARTTLS: forget the authentication state. */
+void smtpd_auth_forget(smtpd_session_t *s);
+void smtpd_auth_free(smtpd_session_t *s);
 
 #endif

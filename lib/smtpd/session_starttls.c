@@ -49,6 +49,7 @@ void smtpd_session_forget(smtpd_session_t *s)
     buf_reset(&s->helo);
     s->helo_seen = false;
     s->ehlo_seen = false;
+    smtpd_auth_forget(s);
 }
 
 bool smtpd_tls_refused_before_starttls(smtpd_session_t *s, enum smtpd_counter cmd)

@@ -32,7 +32,8 @@
  *                             the message with that reply)
  *   smtpd_timeout             421 4.4.2 HOST Error: timeout exceeded
  * STARTTLS (RFC 3207, session_starttls.c) when cfg.tls_level is not
- * none: see the tls_* fields below. HELP, EXPN, ETRN and AUTH are not
+ * none: see the tls_* fields below. AUTH (RFC 4954, session_auth.c) when
+ * cfg.auth is set: see smtpd_auth_t below. HELP, EXPN and ETRN are not
  * implemented: they get 502 5.5.2 Error: command not recognized, as
  * unknown commands do (Postfix has no HELP either). Replies are flushed when no client input is
  * waiting (RFC 2920), and always before waiting for input.
@@ -57,6 +58,32 @@
 
 struct tls_ctx;
 struct tls_info;
+/* SMTP AUTH: the SASL work behind the AUTH command (the daemon gives
+ * it over lib/sasl, smtpd_sasl_setup.c; tests give a fake). Challenges
+ * and responses are raw bytes: the engine does the base64. */
+typedef enum smtpd_auth_result {
+    SMTPD_AUTH_DONE,                 /* authenticated */
+    SMTPD_AUTH_CONTINUE,             /* send challenge, call step */
+    SMTPD_AUTH_FAIL,                 /* 535 5.7.8 (reason) */
+    SMTPD_AUTH_TEMP,                 /* 454 4.7.0 (reason) */
+} smtpd_auth_result_t;
+
+typedef struct smtpd_auth {
+    void *ctx;
+    /* The mechanisms to offer now, space-separated, appended to out
+     * (nothing: AUTH is not offered); -1 with a message in err. tls:
+     * the connection is encrypted. */
+    int (*mechs)(void *ctx, bool tls, buf_t *out, buf_t *err);
+    smtpd_auth_result_t (*start)(void *ctx, bool tls, const char *mech, bool has_initial,
+                                 const void *initial, size_t len, buf_t *challenge,
+                                 buf_t *reason);
+    smtpd_auth_result_t (*step)(void *ctx, const void *resp, size_t len, buf_t *challenge,
+                                buf_t *reason);
+    /* After DONE: the login name. */
+    const char *(*username)(void *ctx);
+    /* Forget the exchange state (STARTTLS); may be NULL. */
+    void (*reset)(void *ctx);
+} smtpd_auth_t;
 
 typedef struct smtpd_config {
     const char *myhostname;
@@ -86,6 +113,11 @@ typedef struct smtpd_config {
     struct tls_ctx *tls_ctx;
     int tls_level;
     bool tls_wrapper;
+    /* SMTP AUTH (NULL: not offered; smtpd_sasl_auth_enable = no) */
+    const smtpd_auth_t *auth;
+    bool tls_auth_only;              /* smtpd_tls_auth_only */
+    bool broken_sasl_auth_clients;   /* also announce "AUTH=..." */
+    size_t sasl_response_limit;      /* smtpd_sasl_response_limit */
 } smtpd_config_t;
 
 /* Postfix's defaults: size limit 10240000, recipient limit 1000, error
@@ -117,6 +149,10 @@ typedef struct smtpd_sink {
      * A refused DATA keeps the envelope; a refused BDAT's chunks are read
      * and discarded, each answered with this reply. */
     int (*data_start)(void *ctx, buf_t *reply);
+    /* Before each AUTH attempt (rate limits): -1 refuses with reply. */
+    int (*auth_check)(void *ctx, buf_t *reply);
+    /* After each failed AUTH attempt (535), with the mechanism. */
+    void (*auth_failed)(void *ctx, const char *mech);
 } smtpd_sink_t;
 
 enum smtpd_end {
@@ -152,5 +188,8 @@ const struct tls_info *smtpd_session_tls_info(const smtpd_session_t *s);
 /* The Received: protocol name: SMTP after HELO, ESMTP after EHLO,
  * ESMTPS with TLS. */
 const char *smtpd_session_protocol(const smtpd_session_t *s);
+/* After a successful AUTH: the login and the mechanism, else NULL. */
+const char *smtpd_session_sasl_username(const smtpd_session_t *s);
+const char *smtpd_session_sasl_method(const smtpd_session_t *s);
 
 #endif

@@ -95,7 +95,8 @@ static int listen_local(const char *portfile)
 int main(int argc, char **argv)
 {
     struct file_sink k = {NULL, BUF_INIT, BUF_INIT, 0};
-    smtpd_sink_t sink = {&k, sink_mail, sink_rcpt, sink_line, sink_end, NULL, NULL, NULL};
+    smtpd_sink_t sink = {&k, sink_mail, sink_rcpt, sink_line, sink_end, NULL, NULL, NULL, NULL,
+                         NULL};
     smtpd_config_t cfg;
     int lfd, sessions;
 

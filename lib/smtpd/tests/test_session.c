@@ -114,7 +114,7 @@ static int setup(void **state)
     f->cfg.client_addr = "192.0.2.1";
     f->cfg.sleep = no_sleep;
     f->callbacks = (smtpd_sink_t) {&f->sink, sink_mail, sink_rcpt, sink_line, sink_end,
-                                   sink_abort, sink_vrfy, NULL};
+                                   sink_abort, sink_vrfy, NULL, NULL, NULL};
     *state = f;
     return 0;
 }

@@ -20,6 +20,7 @@
 #include "smtpd_client.h"
 #include "smtpd_daemon.h"
 #include "smtpd_glue.h"
+#include "smtpd_sasl_setup.h"
 #include "smtpd_session.h"
 #include "smtpd_tls_setup.h"
 #include "util/buf.h"
@@ -34,6 +35,7 @@ static policy_t *policy;
 static queue_t *queue;
 static char *cleanup_path;
 static bool peername_lookup;
+static smtpd_sasl_t *sasl;
 
 static unsigned cfg_count(const char *name)
 {
@@ -70,6 +72,18 @@ static void read_session_config(void)
         session_cfg.line_limit = (size_t) line_limit;
     session_cfg.timeout_ms = ms_from_seconds(cfg_time("smtpd_timeout"));
     peername_lookup = cfg_bool("smtpd_peername_lookup");
+    session_cfg.tls_auth_only = cfg_bool("smtpd_tls_auth_only");
+    session_cfg.broken_sasl_auth_clients = cfg_bool("broken_sasl_auth_clients");
+    session_cfg.sasl_response_limit = cfg_count("smtpd_sasl_response_limit");
+}
+
+/* Each wait on the authentication server: ipc_timeout, but never
+ * longer than the client may wait for us (smtpd_timeout). */
+static int sasl_timeout_ms(void)
+{
+    long ipc = cfg_time("ipc_timeout"), client = cfg_time("smtpd_timeout");
+
+    return ms_from_seconds(ipc < client ? ipc : client);
 }
 
 static void smtpd_pre_init(const struct server_context *ctx)
@@ -104,6 +118,9 @@ static void smtpd_post_init(const struct server_context *ctx)
         msg_fatal("%s", err);
     buf_dispose(&path);
     smtpd_tls_apply(&session_cfg, &glue_cfg);
+    glue_cfg.sasl_authenticated_header = cfg_bool("smtpd_sasl_authenticated_header");
+    if (smtpd_sasl_setup(queue_root(queue), sasl_timeout_ms(), &sasl, &err) < 0)
+        msg_fatal("SASL: %s", err);
     config_report_unused();
 }
 
@@ -130,6 +147,7 @@ static void smtpd_service(int fd, const struct server_context *ctx)
     smtpd_session_t *session;
     smtpd_sink_t sink;
     smtpd_anvil_t *anvil;
+    smtpd_sasl_conn_t *sasl_conn = NULL;
     stream_t *st;
 
     (void) ctx;
@@ -137,6 +155,10 @@ static void smtpd_service(int fd, const struct server_context *ctx)
     anvil = smtpd_anvil_begin(&client);
     cfg.client_name = client.name;
     cfg.client_addr = client.addr;
+    if (sasl != NULL) {
+        sasl_conn = smtpd_sasl_conn_new(sasl, &client, fd);
+        cfg.auth = smtpd_sasl_conn_auth(sasl_conn);
+    }
     glue = smtpd_glue_new(&glue_cfg, &client);
     smtpd_glue_sink(glue, &sink);
     session = smtpd_session_new(&cfg, &sink);
@@ -149,6 +171,7 @@ static void smtpd_service(int fd, const struct server_context *ctx)
     smtpd_anvil_end(anvil);
     smtpd_session_free(session);
     smtpd_glue_free(glue);
+    smtpd_sasl_conn_free(sasl_conn);
     retire_if_tables_changed();
 }
 
@@ -157,6 +180,7 @@ static void smtpd_pre_exit(const struct server_context *ctx)
     (void) ctx;
     smtpd_anvil_shutdown();
     policy_free(policy);
+    smtpd_sasl_free(sasl);
     resolve_setup_free(resolve);
     queue_free(queue);
     xfree(cleanup_path);

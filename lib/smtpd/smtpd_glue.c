@@ -139,6 +139,21 @@ void smtpd_glue_free(smtpd_glue_t *g)
     xfree(g);
 }
 
+static const char *sasl_username(const smtpd_glue_t *g)
+{
+    return g->session ? smtpd_session_sasl_username(g->session) : NULL;
+}
+
+/* The Received: and cleanup protocol name (RFC 3848: A after AUTH). */
+static const char *protocol_name(const smtpd_glue_t *g)
+{
+    const char *p = g->session ? smtpd_session_protocol(g->session) : "SMTP";
+
+    if (sasl_username(g) == NULL)
+        return p;
+    return strcmp(p, "ESMTPS") == 0 ? "ESMTPSA" : "ESMTPA";
+}
+
 static void fill_session(const smtpd_glue_t *g, policy_session_t *ps, const char *rcpt)
 {
     memset(ps, 0, sizeof(*ps));
@@ -150,6 +165,7 @@ static void fill_session(const smtpd_glue_t *g, policy_session_t *ps, const char
     ps->helo_name = g->session ? smtpd_session_helo(g->session) : NULL;
     ps->esmtp = g->session && smtpd_ext(g->session) != 0;
     ps->in_mynetworks = g->in_mynetworks;
+    ps->sasl_username = g->session ? smtpd_session_sasl_username(g->session) : NULL;
     ps->sender = g->in_mail ? g->sender.data : NULL;
     ps->recipient = rcpt;
     ps->queue_id = g->opened ? g->queue_id : NULL;
@@ -255,7 +271,12 @@ static int open_cleanup(smtpd_glue_t *g, buf_t *reply)
     }
     g->opened = true;
     snprintf(g->queue_id, sizeof(g->queue_id), "%s", cleanup_client_queue_id(g->cleanup));
-    msg_info("%s: client=%s[%s]", g->queue_id, g->client->name, g->client->addr);
+    if (sasl_username(g) != NULL)
+        msg_info("%s: client=%s[%s], sasl_method=%s, sasl_username=%s", g->queue_id,
+                 g->client->name, g->client->addr, smtpd_session_sasl_method(g->session),
+                 sasl_username(g));
+    else
+        msg_info("%s: client=%s[%s]", g->queue_id, g->client->name, g->client->addr);
     return 0;
 }
 
@@ -314,7 +335,7 @@ static int send_envelope(smtpd_glue_t *g)
     e.client_address = g->client->addr;
     e.client_port = g->client->port;
     e.helo_name = g->session ? smtpd_session_helo(g->session) : NULL;
-    e.protocol_name = g->session ? smtpd_session_protocol(g->session) : "SMTP";
+    e.protocol_name = protocol_name(g);
     e.rcpts = r;
     e.rcpt_count = g->rcpt_count;
     rc = cleanup_client_envelope(g->cleanup, &e, &err);
@@ -343,8 +364,10 @@ static void received_header(const smtpd_glue_t *g, buf_t *out)
                g->client->name, g->client->addr);
     if (g->cfg->tls_received_header && g->session)
         smtpd_tls_received_lines(g->session, out);
-    buf_printf(out, "\tby %s (Postern) with %s id %s", g->cfg->myhostname,
-               g->session ? smtpd_session_protocol(g->session) : "SMTP", g->queue_id);
+    if (g->cfg->sasl_authenticated_header && sasl_username(g) != NULL)
+        buf_printf(out, "\t(Authenticated sender: %s)\n", sasl_username(g));
+    buf_printf(out, "\tby %s (Postern) with %s id %s", g->cfg->myhostname, protocol_name(g),
+               g->queue_id);
     if (g->rcpt_count == 1) {
         buf_t q = BUF_INIT;
 

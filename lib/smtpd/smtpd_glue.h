@@ -12,6 +12,9 @@
  *   end    smtpd_end_of_data_restrictions, then cleanup finish: the
  *          250 reply follows cleanup's answer, which follows fsync
  *   RSET, lost connection, refused content: cleanup abort
+ * After AUTH the policy sees the login (permit_sasl_authenticated, the
+ * sender login checks), the "client=" line gets ", sasl_method=PLAIN,
+ * sasl_username=joe", and the protocol is ESMTPA (RFC 3848).
  * HOLD and DISCARD actions become cleanup open flags; an action found
  * after the transaction was opened re-opens it before any content was
  * sent; a DISCARD at end of data aborts the file and still answers 250;
@@ -36,6 +39,7 @@ typedef struct smtpd_glue_config {
     const char *myhostname;
     bool delay_reject;
     bool tls_received_header;      /* smtpd_tls_received_header */
+    bool sasl_authenticated_header; /* "(Authenticated sender: joe)" */
 } smtpd_glue_config_t;
 
 typedef struct smtpd_glue smtpd_glue_t;

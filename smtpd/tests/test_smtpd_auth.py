@@ -409,6 +409,15 @@ def run_cyrus():
                       "cyrus sasldb: wrong password with %s 535 5.7.8 (%d %s)" % (mech, code, text))
         check(inst.wait_for_log(r"warning: localhost\[127\.0\.0\.1\]: SASL CRAM-MD5 authentication failed: ")
               is not None, "cyrus: CRAM-MD5 failure warning line")
+        with connect(inst) as s:
+            try_auth(s, "PLAIN", "alice", "wonderland")
+            s.mail("alice@example.com")
+            code, _ = s.rcpt(inst.user + "@localhost")
+            check(code == 250, "cyrus: RCPT after AUTH 250")
+            s.rset()
+        check(inst.wait_for_log(r"smtpd\[\d+\]: \w+: client=localhost\[127\.0\.0\.1\], "
+                                r"sasl_method=PLAIN, sasl_username=alice\n") is not None,
+              "cyrus: client= line with sasl_username=alice")
 
 
 def main():

@@ -23,8 +23,12 @@ struct cyrus_conn {
     sasl_conn_t *sasl;
 };
 
+/* libsasl2 keeps pointers to the application name and reads the
+ * configuration path through a callback: both live as long as the
+ * library is initialized. */
 static bool cyrus_initialized;
-static char *cyrus_config_path;    /* what the GETCONFPATH callback gives */
+static char *cyrus_app_name;
+static char *cyrus_config_path;
 
 static int log_callback(void *context, int level, const char *message)
 {
@@ -47,6 +51,14 @@ static const sasl_callback_t callbacks[] = {
     {SASL_CB_LIST_END, NULL, NULL},
 };
 
+static void forget_globals(void)
+{
+    xfree(cyrus_config_path);
+    cyrus_config_path = NULL;
+    xfree(cyrus_app_name);
+    cyrus_app_name = NULL;
+}
+
 static void *cy_init(const saslsrv_config_t *cfg, char **err)
 {
     struct cyrus_state *st;
@@ -59,11 +71,11 @@ static void *cy_init(const saslsrv_config_t *cfg, char **err)
     }
     cyrus_config_path = xstrdup(cfg->config_path && *cfg->config_path ? cfg->config_path
                                 : "/etc/sasl2:/usr/lib/sasl2");
-    if ((rc = sasl_server_init(callbacks, app)) != SASL_OK) {
+    cyrus_app_name = xstrdup(app);
+    if ((rc = sasl_server_init(callbacks, cyrus_app_name)) != SASL_OK) {
         errstr_set(err, "cyrus SASL: cannot initialize server (%s): %s", app,
                    sasl_errstring(rc, NULL, NULL));
-        xfree(cyrus_config_path);
-        cyrus_config_path = NULL;
+        forget_globals();
         return NULL;
     }
     cyrus_initialized = true;
@@ -80,8 +92,7 @@ static void cy_done(void *state)
 
     sasl_server_done();
     cyrus_initialized = false;
-    xfree(cyrus_config_path);
-    cyrus_config_path = NULL;
+    forget_globals();
     xfree(st->service);
     xfree(st->hostname);
     xfree(st->realm);

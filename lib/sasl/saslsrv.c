@@ -122,9 +122,36 @@ void saslsrv_conn_free(saslsrv_conn_t *c)
     xfree(c);
 }
 
+/* Appends the words of list to out, one space between words, none
+ * before the first or after the last (libsasl2 may add some). */
+static void append_words(buf_t *out, const char *list)
+{
+    const char *p = list;
+
+    while (*p) {
+        size_t w;
+
+        p += strspn(p, " \t");
+        w = strcspn(p, " \t");
+        if (w == 0)
+            break;
+        if (out->len > 0)
+            buf_putc(out, ' ');
+        buf_append(out, p, w);
+        p += w;
+    }
+}
+
 int saslsrv_conn_mechs(saslsrv_conn_t *c, buf_t *out, char **err)
 {
-    return c->backend->mechs(c->conn, out, err);
+    buf_t raw = BUF_INIT;
+    int rc;
+
+    buf_init(&raw);
+    if ((rc = c->backend->mechs(c->conn, &raw, err)) == 0)
+        append_words(out, raw.data);
+    buf_dispose(&raw);
+    return rc;
 }
 
 static saslsrv_result_t finished(saslsrv_conn_t *c, saslsrv_result_t r)

@@ -397,8 +397,10 @@ def run_cyrus():
                         smtpd_sasl_path="smtpd")
         inst.start()
         with connect(inst) as s:
-            check(sorted(auth_mechs(s)) == ["CRAM-MD5", "LOGIN", "PLAIN"],
-                  "cyrus: EHLO AUTH with PLAIN LOGIN CRAM-MD5 (%s)" % auth_mechs(s))
+            line = [ln for ln in s.ehlo_resp.split(b"\n") if ln.startswith(b"AUTH")]
+            check(sorted(auth_mechs(s)) == ["CRAM-MD5", "LOGIN", "PLAIN"] and len(line) == 1
+                  and re.fullmatch(rb"AUTH [A-Z0-9-]+( [A-Z0-9-]+)*", line[0]) is not None,
+                  "cyrus: EHLO AUTH PLAIN LOGIN CRAM-MD5, one space apart (%r)" % line)
         for mech in ("PLAIN", "LOGIN", "CRAM-MD5"):
             with connect(inst) as s:
                 code, text = try_auth(s, mech, "joe", "secret")

@@ -15,7 +15,10 @@ instance (tests/integration/mail_path's MailInstance), with smtplib:
 (b) smtpd_sasl_type = cyrus with a sasldb made by saslpasswd2 and an
     smtpd.conf (pwcheck_method: auxprop, auxprop_plugin: sasldb,
     mech_list: PLAIN LOGIN CRAM-MD5): PLAIN, LOGIN, CRAM-MD5, wrong
-    password.
+    password, the login in the client= line.
+(c) a real Dovecot 2.3 (dovecot-core, its auth service only, passwd-file)
+    through smtpd_sasl_path = its auth-client socket: PLAIN, LOGIN,
+    CRAM-MD5, wrong password (skipped when not root).
 Usage: test_smtpd_auth.py BIN_DIR"""
 import base64
 import hashlib
@@ -422,12 +425,100 @@ def run_cyrus():
               "cyrus: client= line with sasl_username=alice")
 
 
+# ---- (c) a real Dovecot's auth-client socket -----------------------------------
+
+DOVECOT_CONF = """base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+protocols = none
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login cram-md5
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={d}
+}}
+service auth {{
+  unix_listener auth-client {{
+    path = {socket}
+    mode = 0666
+  }}
+}}
+"""
+
+
+def start_dovecot(inst):
+    """Dovecot 2.3 with only its auth service, socket in QUEUE/private;
+    returns the configuration file, or None (skipped) when it cannot run."""
+    if os.geteuid() != 0:
+        print("skip real Dovecot: needs root")
+        return None
+    subprocess.run([os.path.join(HERE, "..", "..", "scripts", "deps.sh"), "dovecot-core"],
+                   timeout=600, check=False)
+    if shutil.which("dovecot") is None:
+        print("skip real Dovecot: dovecot-core is not installed")
+        return None
+    d = os.path.join(inst.root, "dovecot")
+    for sub in ("run", "state"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    os.chmod(d, 0o755)
+    with open(os.path.join(d, "passwd"), "w") as f:
+        f.write("".join("%s:{PLAIN}%s\n" % (u, p) for u, p in USERS.items()))
+    conf = os.path.join(d, "dovecot.conf")
+    socket_path = os.path.join(inst.queue, "private", "dovecot-auth")
+    with open(conf, "w") as f:
+        f.write(DOVECOT_CONF.format(d=d, socket=socket_path))
+    # the daemon keeps inherited descriptors: no pipes, or run() would wait
+    errors = os.path.join(d, "start.err")
+    with open(errors, "w") as err:
+        proc = subprocess.run(["dovecot", "-c", conf], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=err, timeout=30)
+    if proc.returncode != 0 or not wait_for(lambda: os.path.exists(socket_path), 10):
+        with open(errors) as f:
+            check(False, "Dovecot starts (%s)" % f.read().strip())
+        return None
+    return conf, socket_path
+
+
+def run_real_dovecot():
+    with MailInstance(BIN, params={"smtpd_error_sleep_time": "0"}) as inst:
+        inst.start()
+        started = start_dovecot(inst)
+        if started is None:
+            return
+        conf, socket_path = started
+        try:
+            inst.set_params(smtpd_sasl_auth_enable="yes", smtpd_sasl_type="dovecot",
+                            smtpd_sasl_path=socket_path)
+            inst.reload()
+            time.sleep(0.5)
+            with connect(inst) as s:
+                check(auth_mechs(s) == ["PLAIN", "LOGIN", "CRAM-MD5"],
+                      "real Dovecot: EHLO AUTH PLAIN LOGIN CRAM-MD5 (%s)" % auth_mechs(s))
+            for mech in ("PLAIN", "LOGIN", "CRAM-MD5"):
+                with connect(inst) as s:
+                    code, text = try_auth(s, mech, "joe", "secret")
+                    check(code == 235, "real Dovecot: AUTH %s 235 (%d %s)" % (mech, code, text))
+            with connect(inst) as s:
+                code, text = try_auth(s, "PLAIN", "joe", "wrong")
+                check(code == 535 and text.startswith(b"5.7.8"),
+                      "real Dovecot: wrong password 535 5.7.8 (%d %s)" % (code, text))
+        finally:
+            subprocess.run(["doveadm", "-c", conf, "stop"], capture_output=True, timeout=30)
+
+
 def main():
     if BIN is None:
         print(__doc__)
         return 2
     run_dovecot()
     run_cyrus()
+    run_real_dovecot()
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1

@@ -19,6 +19,9 @@ instance (tests/integration/mail_path's MailInstance), with smtplib:
 (c) a real Dovecot 2.3 (dovecot-core, its auth service only, passwd-file)
     through smtpd_sasl_path = its auth-client socket: PLAIN, LOGIN,
     CRAM-MD5, wrong password (skipped when not root).
+(d) Postern's own auth service (auth/, private/auth) with a passwd-file
+    of a {PLAIN} and a SHA512-CRYPT user: PLAIN, LOGIN, CRAM-MD5, wrong
+    password.
 Usage: test_smtpd_auth.py BIN_DIR"""
 import base64
 import hashlib
@@ -512,6 +515,42 @@ def run_real_dovecot():
             subprocess.run(["doveadm", "-c", conf, "stop"], capture_output=True, timeout=30)
 
 
+# ---- (d) Postern's own auth service ---------------------------------------------
+
+def run_postern_auth():
+    with MailInstance(BIN, params={"smtpd_error_sleep_time": "0", "auth_failure_delay": "0"}) as inst:
+        if not inst.program_exists("auth"):
+            print("skip Postern auth: the auth daemon is not in this build")
+            return
+        hashed = inst.run("postpasswd", "-s", "SHA512-CRYPT", "-p", USERS["alice"], "-u", "alice")
+        with open(os.path.join(inst.conf, "passwd"), "w") as f:
+            f.write("joe:{PLAIN}%s\n%s\n" % (USERS["joe"], hashed.stdout.decode().strip()))
+        os.chmod(os.path.join(inst.conf, "passwd"), 0o644)
+        inst.set_params(smtpd_sasl_auth_enable="yes", smtpd_sasl_type="dovecot",
+                        smtpd_sasl_path="private/auth",
+                        auth_passwd_file=os.path.join(inst.conf, "passwd"),
+                        auth_mechanisms="plain login cram-md5")
+        inst.start()
+        with connect(inst) as s:
+            mechs = auth_mechs(s)
+            check("PLAIN" in mechs and "LOGIN" in mechs,
+                  "Postern auth: EHLO AUTH offers PLAIN and LOGIN (%s)" % mechs)
+        for mech, user in (("PLAIN", "joe"), ("LOGIN", "joe"), ("PLAIN", "alice"), ("LOGIN", "alice")):
+            with connect(inst) as s:
+                code, text = try_auth(s, mech, user, USERS[user])
+                check(code == 235, "Postern auth: AUTH %s as %s 235 (%d %s)" % (mech, user, code, text))
+        if "CRAM-MD5" in mechs:
+            with connect(inst) as s:
+                code, text = try_auth(s, "CRAM-MD5", "joe", USERS["joe"])
+                check(code == 235, "Postern auth: CRAM-MD5 for a {PLAIN} user 235 (%d %s)" % (code, text))
+        with connect(inst) as s:
+            code, text = try_auth(s, "PLAIN", "alice", "wrong")
+            check(code == 535 and text.startswith(b"5.7.8"),
+                  "Postern auth: wrong password 535 5.7.8 (%d %s)" % (code, text))
+        check(inst.wait_for_log(r"warning: localhost\[127\.0\.0\.1\]: SASL PLAIN authentication failed: ")
+              is not None, "Postern auth: failure warning line")
+
+
 def main():
     if BIN is None:
         print(__doc__)
@@ -519,6 +558,7 @@ def main():
     run_dovecot()
     run_cyrus()
     run_real_dovecot()
+    run_postern_auth()
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1

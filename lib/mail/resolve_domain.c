@@ -111,7 +111,7 @@ static int add_words(resolve_domains_t *l, char *text, int depth,
 {
     char *cursor = text, *word;
 
-    while ((word = str_token(&cursor, LIST_SEPARATORS)) != NULL)
+    while ((word = str_token_braced(&cursor, LIST_SEPARATORS)) != NULL)
         if (add_word(l, word, depth, open_table, open_ctx, err) < 0)
             return -1;
     return 0;

@@ -161,7 +161,7 @@ static int open_transport_maps(resolve_setup_t *rs, resolve_param_fn param,
     char *copy = xstrdup(get(param, "transport_maps")), *cursor = copy, *word, *why = NULL;
     int rc = 0;
 
-    while (rc == 0 && (word = str_token(&cursor, LIST_SEPARATORS)) != NULL) {
+    while (rc == 0 && (word = str_token_braced(&cursor, LIST_SEPARATORS)) != NULL) {
         rs->maps = xreallocarray(rs->maps, rs->nmaps + 1, sizeof(*rs->maps));
         if (open_table == NULL) {
             errstr_set(err, "transport_maps: cannot open %s here", word);

@@ -78,6 +78,33 @@ char *str_token(char **cursor, const char *sep)
     return start;
 }
 
+char *str_token_braced(char **cursor, const char *sep)
+{
+    char *start = *cursor, *end;
+    int depth = 0;
+
+    if (start == NULL)
+        return NULL;
+    start += strspn(start, sep);
+    if (*start == '\0') {
+        *cursor = start;
+        return NULL;
+    }
+    for (end = start; *end && (depth > 0 || strchr(sep, *end) == NULL); end++) {
+        if (*end == '{')
+            depth++;
+        else if (*end == '}' && depth > 0)
+            depth--;
+    }
+    if (*end) {
+        *end = '\0';
+        *cursor = end + 1;
+    } else {
+        *cursor = end;
+    }
+    return start;
+}
+
 bool str_to_long(const char *s, long min, long max, long *out)
 {
     char *end;

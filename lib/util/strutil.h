@@ -17,6 +17,9 @@ bool str_case_has_suffix(const char *s, const char *suffix);
  * leading separators; advances *cursor. Returns NULL at the end. Modifies
  * the string (like Postfix's mystrtok). */
 char *str_token(char **cursor, const char *sep);
+/* Like str_token, but a separator inside "{...}" (nested) does not end the
+ * token, so a list of tables keeps "inline:{ a=b, c=d }" as one word. */
+char *str_token_braced(char **cursor, const char *sep);
 /* Parses a decimal integer in [min, max]; returns false on junk/overflow. */
 bool str_to_long(const char *s, long min, long max, long *out);
 /* Parses "yes"/"no" (also "true"/"false", "1"/"0"); false on junk. */

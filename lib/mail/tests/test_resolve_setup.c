@@ -206,6 +206,26 @@ static void test_interface_all_has_loopback(void **state)
     resolve_setup_free(rs);
 }
 
+/* A table with a comma and spaces inside braces is one table, as
+ * transport_maps = inline:{ a=b, c=d } must be. */
+static void test_braced_table_is_one_word(void **state)
+{
+    char *err = NULL;
+    resolve_setup_t *rs;
+    const resolve_config_t *cfg;
+
+    (void) state;
+    set("transport_maps", "mem:other, mem:{ a=b, c=d }");
+    set("mydestination", "localhost, mem:{ x, y }");
+    rs = resolve_setup_new(param, mem_open, NULL, &err);
+    if (rs == NULL)
+        fail_msg("setup: %s", err);
+    cfg = resolve_setup_config(rs);
+    assert_int_equal(cfg->transport_maps_count, 2);
+    assert_string_equal((const char *) cfg->transport_maps[1].ctx, "{ a=b, c=d }");
+    resolve_setup_free(rs);
+}
+
 static void expect_setup_error(const char *name, const char *value, const char *want)
 {
     char *err = NULL;
@@ -242,6 +262,7 @@ int main(void)
         cmocka_unit_test_setup(test_relay_domains_without_parent_matching, reset),
         cmocka_unit_test_setup(test_interface_all_has_loopback, reset),
         cmocka_unit_test_setup(test_errors, reset),
+        cmocka_unit_test_setup(test_braced_table_is_one_word, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,21 @@ static void test_token(void **state)
     assert_null(str_token(&cur, ", "));
 }
 
+static void test_token_braced(void **state)
+{
+    char s[] = "hash:/a, inline:{ x=1, y={2 3} } ,static:{a b}, {unclosed, z";
+    char *cur = s;
+
+    (void) state;
+    assert_string_equal(str_token_braced(&cur, ", "), "hash:/a");
+    assert_string_equal(str_token_braced(&cur, ", "), "inline:{ x=1, y={2 3} }");
+    assert_string_equal(str_token_braced(&cur, ", "), "static:{a b}");
+    /* an unclosed brace takes the rest of the text */
+    assert_string_equal(str_token_braced(&cur, ", "), "{unclosed, z");
+    assert_null(str_token_braced(&cur, ", "));
+    assert_null(str_token_braced(&cur, ", "));
+}
+
 static void test_to_long_rejects_junk(void **state)
 {
     long v = 0;
@@ -65,6 +80,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lower_and_trim),
         cmocka_unit_test(test_token),
+        cmocka_unit_test(test_token_braced),
         cmocka_unit_test(test_to_long_rejects_junk),
         cmocka_unit_test(test_case_helpers),
     };

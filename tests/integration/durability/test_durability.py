@@ -83,14 +83,28 @@ class Sender:
             i = self.take()
             if i is None:
                 return
-            subject = "dur-%d" % i
-            body = ("Subject: %s\n\nmessage %d\n%s\n" % (subject, i, "x" * 200)).encode()
-            ok = self.submit_smtp(body) if USE_SMTP else self.submit_sendmail(body)
+            self.send_one(i)
+
+    def trickle(self, stop):
+        """After the main run: a message every 50 ms until stop is set, so
+        that cleanup and local are running while the killer still waits
+        for them (a drained queue leaves it nothing to kill)."""
+        while not stop.is_set():
             with self.lock:
-                if ok:
-                    self.accepted.add(subject)
-                else:
-                    self.refused += 1
+                self.next += 1
+                i = self.next
+            self.send_one(i)
+            time.sleep(0.05)
+
+    def send_one(self, i):
+        subject = "dur-%d" % i
+        body = ("Subject: %s\n\nmessage %d\n%s\n" % (subject, i, "x" * 200)).encode()
+        ok = self.submit_smtp(body) if USE_SMTP else self.submit_sendmail(body)
+        with self.lock:
+            if ok:
+                self.accepted.add(subject)
+            else:
+                self.refused += 1
 
     def submit_sendmail(self, body):
         """True when sendmail exited 0."""
@@ -153,9 +167,14 @@ def main():
         for t in threads:
             t.join()
         send_time = time.monotonic() - started
-        # Keep killing while the queue drains until each daemon was killed
-        # a few times (bounded: 20 s more).
+        # Keep killing, with a trickle of mail so that every daemon has work,
+        # until each was killed a few times (bounded: 20 s more).
+        stop_trickle = threading.Event()
+        trickle = threading.Thread(target=sender.trickle, args=(stop_trickle,))
+        trickle.start()
         wait_for(lambda: all(kills[v] >= 3 for v in VICTIMS), 20, step=0.2)
+        stop_trickle.set()
+        trickle.join()
         done.set()
         kill_thread.join()
 

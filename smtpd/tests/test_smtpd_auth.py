@@ -22,6 +22,9 @@ instance (tests/integration/mail_path's MailInstance), with smtplib:
 (d) Postern's own auth service (auth/, private/auth) with a passwd-file
     of a {PLAIN} and a SHA512-CRYPT user: PLAIN, LOGIN, CRAM-MD5, wrong
     password.
+(e) STARTTLS: smtpd_tls_auth_only hides AUTH until TLS, AUTH inside TLS
+    (the auth server is told "secured"), Received: with ESMTPSA, and a
+    non-loopback client gets PLAIN once TLS is active.
 Usage: test_smtpd_auth.py BIN_DIR"""
 import base64
 import hashlib
@@ -31,6 +34,7 @@ import re
 import shutil
 import smtplib
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -551,6 +555,64 @@ def run_postern_auth():
               is not None, "Postern auth: failure warning line")
 
 
+# ---- (e) AUTH and STARTTLS ----------------------------------------------------------
+
+def make_certificate(directory):
+    key, cert = os.path.join(directory, "key.pem"), os.path.join(directory, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=postern.test", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True, timeout=60)
+    os.chmod(key, 0o644)
+    return cert, key
+
+
+def run_starttls(addr):
+    with MailInstance(BIN, params={"smtpd_error_sleep_time": "0"}) as inst:
+        port2 = add_listener(inst, addr) if addr else None
+        cert, key = make_certificate(inst.root)
+        inst.set_params(smtpd_tls_security_level="may", smtpd_tls_cert_file=cert,
+                        smtpd_tls_key_file=key, smtpd_tls_auth_only="yes",
+                        smtpd_sasl_auth_enable="yes", smtpd_sasl_type="dovecot",
+                        smtpd_sasl_path="private/auth")
+        inst.start()
+        server = DovecotAuthServer(os.path.join(inst.queue, "private", "auth"))
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        try:
+            subject = "tls auth " + unique_tag()
+            with connect(inst) as s:
+                check(not s.has_extn("auth"), "smtpd_tls_auth_only: no AUTH before STARTTLS")
+                s.starttls(context=context)
+                s.ehlo()
+                check(auth_mechs(s) == ["PLAIN", "LOGIN", "CRAM-MD5"],
+                      "AUTH offered after STARTTLS (%s)" % auth_mechs(s))
+                code, text = try_auth(s, "PLAIN", "joe", "secret")
+                check(code == 235, "AUTH PLAIN inside TLS 235 (%d %s)" % (code, text))
+                s.mail("joe@example.com")
+                s.rcpt(inst.user + "@localhost")
+                code, _ = s.data(("Subject: %s\r\n\r\nhi\r\n" % subject).encode())
+                check(code == 250, "message inside TLS after AUTH 250")
+            last = server.requests[-1] if server.requests else []
+            check("secured" in last, "auth server told the connection is secured (%s)" % last)
+            got = wait_for(lambda: [x for x in inst.messages() if header(x, "Subject") == [subject]], 30) or []
+            if check(len(got) == 1, "TLS+AUTH message delivered"):
+                received = header(got[0], "Received")[0]
+                check(" with ESMTPSA id " in received, "Received: with ESMTPSA (%s)" % received)
+            if addr is not None and wait_for(lambda: port_open(addr, port2), 10):
+                with smtplib.SMTP(addr, port2, local_hostname="outside.example", timeout=30,
+                                  source_address=(addr, 0)) as s:
+                    s.ehlo()
+                    s.starttls(context=context)
+                    s.ehlo()
+                    check("PLAIN" in auth_mechs(s),
+                          "non-loopback client after STARTTLS gets PLAIN (%s)" % auth_mechs(s))
+                    code, text = try_auth(s, "LOGIN", "alice", "wonderland")
+                    check(code == 235, "non-loopback AUTH LOGIN inside TLS 235 (%d %s)" % (code, text))
+        finally:
+            server.stop()
+
+
 def main():
     if BIN is None:
         print(__doc__)
@@ -559,6 +621,7 @@ def main():
     run_cyrus()
     run_real_dovecot()
     run_postern_auth()
+    run_starttls(local_address())
     if failures:
         print("%d check(s) failed" % len(failures))
         return 1

@@ -12,6 +12,7 @@ warning. anvil logs its statistics every anvil_status_update_time.
 Usage: test_anvil_daemon.py BIN_DIR"""
 import os
 import re
+import smtplib
 import socket
 import sys
 import time
@@ -158,6 +159,82 @@ def test_statistics(inst, port):
     check(m is not None, "anvil logs statistics: max connection rate N/300s")
 
 
+def auth_attempt(port, source, password):
+    """One connection, AUTH PLAIN; returns (code, seconds the AUTH took)."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=60, source_address=(source, 0)) as s:
+        s.ehlo("auth.example")
+        s.user, s.password = "ann", password
+        start = time.monotonic()
+        try:
+            code, _ = s.auth("PLAIN", s.auth_plain)
+        except smtplib.SMTPAuthenticationError as e:
+            code = e.smtp_code
+        except smtplib.SMTPServerDisconnected:
+            code = -1
+        return code, time.monotonic() - start
+
+
+def test_auth_limits():
+    """AUTH through Postern's auth service on smtpd (loopback, no TLS)."""
+    inst = MailInstance(BIN)
+    try:
+        passwd = os.path.join(inst.root, "passwd")
+        with open(passwd, "w") as f:
+            f.write("ann:{PLAIN}ann-secret\n")
+        os.chmod(passwd, 0o644)
+        inst.extra_params.update({
+            "smtpd_sasl_auth_enable": "yes", "smtpd_sasl_type": "dovecot",
+            "smtpd_sasl_path": "private/auth", "auth_passwd_file": passwd,
+            "auth_failure_delay": "0", "smtpd_client_event_limit_exceptions": "",
+            "smtpd_client_auth_rate_limit": "25",
+            "smtpd_client_auth_failure_limit": "3", "smtpd_client_auth_failure_delay": "1s",
+            "smtpd_client_auth_failure_lockout_limit": "6",
+            "smtpd_client_auth_failure_lockout_time": "60s",
+        })
+        inst.start()
+        port = inst.port("smtp")
+        offset = len(inst.log_text())
+        results = [auth_attempt(port, "127.0.0.1", "wrong") for _ in range(30)]
+        codes = [c for c, _ in results]
+        times = ["%.1f" % t for _, t in results]
+        print("     codes %s\n     times %s" % (codes, times), flush=True)
+        check(codes[:6] == [535] * 6 and all(c == 421 for c in codes[6:]),
+              "30 wrong passwords: 6 x 535, then 421 for the rest")
+        check(all(t < 0.9 for _, t in results[:3]) and all(t >= 0.9 for _, t in results[3:6])
+              and results[5][1] > results[4][1] > results[3][1],
+              "the 4th to 6th attempts wait longer and longer (%s)" % times[:6])
+        check(inst.wait_for_log(r"warning: auth failure back-off: 5 failures from \S+\[127\.0\.0\.1\] "
+                                r"for service \S+, AUTH delayed by 3s", start=offset) is not None,
+              "log: auth failure back-off: 5 failures from NAME[127.0.0.1] ..., AUTH delayed by 3s")
+        check(inst.wait_for_log(r"warning: auth failure limit exceeded: 6 failures from \S+\[127\.0\.0\.1\] "
+                                r"for service \S+, locked out for 60s", start=offset) is not None,
+              "log: auth failure limit exceeded: 6 failures from NAME[127.0.0.1] ..., locked out for 60s")
+        check(inst.wait_for_log(r"warning: auth failure lockout: AUTH refused from \S+\[127\.0\.0\.1\] "
+                                r"for service \S+, \d+s left", start=offset) is not None,
+              "log: auth failure lockout: AUTH refused from NAME[127.0.0.1] ...")
+        code, _ = auth_attempt(port, "127.0.0.1", "ann-secret")
+        check(code == 421, "locked out: even the right password gets 421 (%s)" % code)
+        if loopback_ok("127.0.0.2"):
+            code, _ = auth_attempt(port, "127.0.0.2", "ann-secret")
+            check(code == 235, "127.0.0.2 still logs in: 235 (%s)" % code)
+        if loopback_ok("127.0.0.3"):
+            got = []
+            for _ in range(3):
+                c = Client(port, "127.0.0.3")
+                c.reply()
+                c.cmd("EHLO rate.example")
+                got += [c.cmd("AUTH BOGUS") for _ in range(9)]
+                c.close()
+            check(got[:25] == [b"504 5.5.4 Unsupported authentication mechanism"] * 25
+                  and got[25] == b"450 4.7.1 Error: too many AUTH commands from 127.0.0.3",
+                  "smtpd_client_auth_rate_limit 25: the 26th AUTH gets 450 4.7.1 (%s)" % got[24:27])
+            check(inst.wait_for_log(r"warning: AUTH command rate limit exceeded: 26 from "
+                                    r"\S+\[127\.0\.0\.3\] for service \S+", start=offset) is not None,
+                  "log: AUTH command rate limit exceeded: 26 from NAME[127.0.0.3]")
+    finally:
+        inst.cleanup()
+
+
 def test_without_anvil():
     inst = MailInstance(BIN, params={"smtpd_client_event_limit_exceptions": ""})
     try:
@@ -195,6 +272,7 @@ def main():
         test_statistics(inst, port)
     finally:
         inst.cleanup()
+    test_auth_limits()
     test_without_anvil()
     print("%d failure(s)" % len(failures))
     return 1 if failures else 0

@@ -97,6 +97,10 @@ void smtpd_reply_sink(smtpd_session_t *s)
 {
     if (s->reply.len == 0)
         smtp_reply_add(&s->reply, 451, "4.3.0", "Error: server local error");
+    if (s->reply.len >= 3 && memcmp(s->reply.data, "421", 3) == 0 && !s->closing) {
+        s->closing = true;          /* 421: the server closes (RFC 5321 4.2.3) */
+        s->end = SMTPD_END_PROTOCOL;
+    }
     buf_append(&s->out, s->reply.data, s->reply.len);
     buf_reset(&s->reply);
     smtpd_send_out(s);

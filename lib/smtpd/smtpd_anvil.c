@@ -264,14 +264,13 @@ static long backoff_seconds(int failures)
     return steps * anvil.lim.fail_delay;
 }
 
-int smtpd_anvil_auth_begin(smtpd_anvil_t *a, buf_t *reply, bool *disconnect)
+int smtpd_anvil_auth_begin(smtpd_anvil_t *a, buf_t *reply)
 {
     const smtpd_client_t *c;
     anvil_auth_info_t info;
     char *err = NULL;
     long delay;
 
-    *disconnect = false;
     if (a == NULL || !a->active || !auth_tracked())
         return 0;
     c = a->client;
@@ -284,7 +283,6 @@ int smtpd_anvil_auth_begin(smtpd_anvil_t *a, buf_t *reply, bool *disconnect)
                  c->name, c->addr, anvil.service, info.lockout_left);
         smtp_reply_add(reply, 421, "4.7.0", "%s Error: too many authentication failures",
                        anvil.myhostname);
-        *disconnect = true;
         return -1;
     }
     if (anvil.lim.auth_rate > 0 && info.rate > anvil.lim.auth_rate) {

@@ -53,9 +53,10 @@ int smtpd_anvil_rcpt(smtpd_anvil_t *a, buf_t *reply);
 
 /* Before an AUTH attempt: waits when the client is in back-off, then
  * 0, or -1 with the reply in *reply (450 rate limit; 421 during a
- * lockout, *disconnect set). After a failed attempt:
- * smtpd_anvil_auth_failed() counts it (and logs the lockout's start). */
-int smtpd_anvil_auth_begin(smtpd_anvil_t *a, buf_t *reply, bool *disconnect);
+ * lockout: the engine closes the session after a 421). After a failed
+ * attempt: smtpd_anvil_auth_failed() counts it (and logs the lockout's
+ * start). a NULL: nothing is checked or counted. */
+int smtpd_anvil_auth_begin(smtpd_anvil_t *a, buf_t *reply);
 void smtpd_anvil_auth_failed(smtpd_anvil_t *a);
 
 /* For tests: replaces the sleep used for back-off delays. */

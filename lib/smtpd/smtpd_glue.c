@@ -505,6 +505,21 @@ static void glue_abort(void *ctx)
     reset_transaction(ctx);
 }
 
+static int glue_auth_check(void *ctx, buf_t *reply)
+{
+    smtpd_glue_t *g = ctx;
+
+    return smtpd_anvil_auth_begin(g->anvil, reply);
+}
+
+static void glue_auth_failed(void *ctx, const char *mech)
+{
+    smtpd_glue_t *g = ctx;
+
+    (void) mech;
+    smtpd_anvil_auth_failed(g->anvil);
+}
+
 void smtpd_glue_sink(smtpd_glue_t *g, smtpd_sink_t *sink)
 {
     memset(sink, 0, sizeof(*sink));
@@ -515,4 +530,6 @@ void smtpd_glue_sink(smtpd_glue_t *g, smtpd_sink_t *sink)
     sink->data_line = glue_data_line;
     sink->data_end = glue_data_end;
     sink->abort = glue_abort;
+    sink->auth_check = glue_auth_check;
+    sink->auth_failed = glue_auth_failed;
 }

@@ -130,7 +130,8 @@ void smtpd_config_defaults(smtpd_config_t *cfg);
 /* The sink. Each check returns 0 to accept (the engine sends the usual
  * 250 reply) or -1 having put a complete reply into *reply with
  * smtp_reply_add(); an empty reply gets "451 4.3.0 Error: server local
- * error". Any callback may be NULL: accept / discard. */
+ * error", and a 421 reply closes the session after it is sent. Any
+ * callback may be NULL: accept / discard. */
 typedef struct smtpd_sink {
     void *ctx;
     int (*mail_begin)(void *ctx, const smtp_mail_args_t *mail, buf_t *reply);

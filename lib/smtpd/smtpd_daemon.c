@@ -23,6 +23,7 @@
 #include "smtpd_sasl_setup.h"
 #include "smtpd_session.h"
 #include "smtpd_tls_setup.h"
+#include "smtpd_submission.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -36,6 +37,8 @@ static queue_t *queue;
 static char *cleanup_path;
 static bool peername_lookup;
 static smtpd_sasl_t *sasl;
+static const smtpd_profile_t *profile;
+static smtpd_sender_login_t *sender_rule;
 
 static unsigned cfg_count(const char *name)
 {
@@ -89,6 +92,9 @@ static int sasl_timeout_ms(void)
 static void smtpd_pre_init(const struct server_context *ctx)
 {
     (void) ctx;
+    /* The MSA settings first: the TLS and SASL setups read them. */
+    if (profile->submission)
+        smtpd_submission_configure();
     smtpd_tls_setup();
 }
 
@@ -111,6 +117,11 @@ static void smtpd_post_init(const struct server_context *ctx)
     glue_cfg.cleanup_timeout_ms = ms_from_seconds(cfg_time("ipc_timeout"));
     glue_cfg.myhostname = session_cfg.myhostname;
     glue_cfg.delay_reject = cfg_bool("smtpd_delay_reject");
+    if (profile->submission) {
+        sender_rule = smtpd_submission_sender_rule();
+        glue_cfg.submission = true;
+        glue_cfg.sender_rule = sender_rule;
+    }
     buf_reset(&path);
     buf_printf(&path, "%s/private/anvil", queue_root(queue));
     if (smtpd_anvil_setup(path.data, ctx->stand_alone ? "" : ctx->service_name, policy,
@@ -179,6 +190,7 @@ static void smtpd_pre_exit(const struct server_context *ctx)
 {
     (void) ctx;
     smtpd_anvil_shutdown();
+    smtpd_sender_login_free(sender_rule);
     policy_free(policy);
     smtpd_sasl_free(sasl);
     resolve_setup_free(resolve);
@@ -189,6 +201,13 @@ static void smtpd_pre_exit(const struct server_context *ctx)
 
 int smtpd_daemon_main(int argc, char **argv)
 {
+    static const smtpd_profile_t mta = {.submission = false};
+
+    return smtpd_daemon_run(argc, argv, &mta);
+}
+
+int smtpd_daemon_run(int argc, char **argv, const smtpd_profile_t *which)
+{
     struct server_callbacks cb = {
         .kind = SERVER_SINGLE,
         .pre_init = smtpd_pre_init,
@@ -198,5 +217,6 @@ int smtpd_daemon_main(int argc, char **argv)
         .stale = smtpd_tables_stale,
     };
 
+    profile = which;
     return server_main(argc, argv, &cb);
 }

@@ -12,6 +12,7 @@
 #include "queue/qrec.h"
 #include "session_impl.h"
 #include "smtp/reply.h"
+#include "smtpd_submission.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/msg.h"
@@ -206,6 +207,27 @@ static void quote_addr(const mail_addr_t *a, buf_t *out)
     mail_addr_quote(a->addr.data, a->addr.len, out);
 }
 
+/* Submission: AUTH first, and the sender must belong to the login.
+ * 0, or -1 with the reply set and the refusal logged. */
+static int submission_check(smtpd_glue_t *g, buf_t *reply)
+{
+    policy_session_t ps;
+    buf_t line = BUF_INIT, text = BUF_INIT;
+
+    if (smtpd_submission_mail_check(g->cfg->sender_rule, sasl_username(g),
+                                    g->sender_internal.data, reply) == 0)
+        return 0;
+    fill_session(g, &ps, NULL);
+    buf_append(&text, reply->data, reply->len);
+    while (text.len > 0 && (text.data[text.len - 1] == '\n' || text.data[text.len - 1] == '\r'))
+        buf_truncate(&text, text.len - 1);
+    policy_log_line(&line, "reject", "MAIL", &ps, text.data);
+    msg_info("%s", line.data);
+    buf_dispose(&line);
+    buf_dispose(&text);
+    return -1;
+}
+
 static int glue_mail(void *ctx, const smtp_mail_args_t *mail, buf_t *reply)
 {
     smtpd_glue_t *g = ctx;
@@ -221,6 +243,10 @@ static int glue_mail(void *ctx, const smtp_mail_args_t *mail, buf_t *reply)
              : mail->ret == SMTP_RET_HDRS ? QDSN_RET_HDRS : 0;
     if ((g->has_envid = mail->has_envid))
         buf_append(&g->envid, mail->envid.data, mail->envid.len);
+    if (g->cfg->submission && submission_check(g, reply) < 0) {
+        g->in_mail = false;
+        return -1;
+    }
     if (!g->cfg->delay_reject
         && (check(g, POLICY_AT_CONNECT, NULL, reply) < 0
             || check(g, POLICY_AT_HELO, NULL, reply) < 0)) {
@@ -236,7 +262,8 @@ static int glue_mail(void *ctx, const smtp_mail_args_t *mail, buf_t *reply)
 
 static int cleanup_flags(const smtpd_glue_t *g)
 {
-    return (g->hold ? CLEANUP_FLAG_HOLD : 0) | (g->discard ? CLEANUP_FLAG_DISCARD : 0);
+    return (g->hold ? CLEANUP_FLAG_HOLD : 0) | (g->discard ? CLEANUP_FLAG_DISCARD : 0)
+           | (g->cfg->submission ? CLEANUP_FLAG_LOCAL_SUBMISSION : 0);
 }
 
 static void queue_error(buf_t *reply)

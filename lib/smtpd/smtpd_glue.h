@@ -31,6 +31,7 @@
 #include "smtpd_anvil.h"
 #include "smtpd_client.h"
 #include "smtpd_session.h"
+#include "smtpd_sender_login.h"
 
 typedef struct smtpd_glue_config {
     const policy_t *policy;
@@ -40,6 +41,8 @@ typedef struct smtpd_glue_config {
     bool delay_reject;
     bool tls_received_header;      /* smtpd_tls_received_header */
     bool sasl_authenticated_header; /* "(Authenticated sender: joe)" */
+    bool submission;               /* MSA checks at MAIL (smtpd_submission.h) */
+    const smtpd_sender_login_t *sender_rule;  /* NULL: the policy's maps */
 } smtpd_glue_config_t;
 
 typedef struct smtpd_glue smtpd_glue_t;

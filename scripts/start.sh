@@ -9,7 +9,9 @@
 # running instance is told to reload its configuration. scripts/stop.sh
 # stops it. docs/INSTANCE.md describes the instance.
 #
-# Environment: POSTERN_SMTP_PORT (default 2525), POSTERN_NO_BUILD=1 (use the
+# Environment: POSTERN_SMTP_PORT (default 2525), POSTERN_SUBMISSION_PORT
+# (2587, STARTTLS) and POSTERN_SUBMISSIONS_PORT (2465, implicit TLS),
+# POSTERN_NO_BUILD=1 (use the
 # existing build/, do not run deps.sh or cmake). Fails (exit 1) with a
 # message when the build, the check or the start fails.
 set -euo pipefail
@@ -19,12 +21,15 @@ run="$top/run"
 bin="$top/build/bin"
 conf="$run/conf"
 port="${POSTERN_SMTP_PORT:-2525}"
+sub_port="${POSTERN_SUBMISSION_PORT:-2587}"
+subs_port="${POSTERN_SUBMISSIONS_PORT:-2465}"
 domain="dev.postern.test"
 
 say() { printf 'start.sh: %s\n' "$*"; }
 die() { printf 'start.sh: %s\n' "$*" >&2; exit 1; }
 
 case "$port" in ''|*[!0-9]*) die "POSTERN_SMTP_PORT must be a port number, not '$port'";; esac
+case "$sub_port$subs_port" in ''|*[!0-9]*) die "POSTERN_SUBMISSION_PORT and POSTERN_SUBMISSIONS_PORT must be port numbers";; esac
 
 if [ "${POSTERN_NO_BUILD:-0}" != 1 ]; then
   ./scripts/deps.sh
@@ -85,7 +90,16 @@ fi
 
 # The SMTP listener: Postfix's "smtp inet" line, moved to 127.0.0.1:PORT
 # (also when a previous run used another port).
-sed -i -E "s/^(smtp|127\.0\.0\.1:[0-9]+)([[:space:]]+inet[[:space:]])/127.0.0.1:$port\2/" "$conf/master.cf"
+sed -i -E "/[[:space:]]smtpd[[:space:]]*\$/ s/^(smtp|127\.0\.0\.1:[0-9]+)([[:space:]]+inet[[:space:]])/127.0.0.1:$port\2/" "$conf/master.cf"
+# Submission (docs/SUBMISSION.md): 587 and 465 become high loopback ports;
+# a master.cf from before submission existed gets the two lines.
+if have submission; then
+  if ! grep -qE "^(submission|127\.0\.0\.1:[0-9]+)[[:space:]]+inet[[:space:]].*[[:space:]]submission[[:space:]]*\$" "$conf/master.cf"; then
+    printf 'submission inet n       -       n       -       -       submission\n' >>"$conf/master.cf"
+    printf 'submissions inet n      -       n       -       -       submission\n  -o smtpd_tls_wrappermode=yes\n' >>"$conf/master.cf"
+  fi
+  sed -i -E "s/^submission([[:space:]]+inet[[:space:]])/127.0.0.1:$sub_port\1/; s/^submissions([[:space:]]+inet[[:space:]])/127.0.0.1:$subs_port\1/" "$conf/master.cf"
+fi
 # cleanup is public (Postfix's master.cf): its clients connect to
 # public/cleanup. Undo the private column an earlier start.sh set.
 sed -i -E 's/^(cleanup[[:space:]]+unix[[:space:]]+)-([[:space:]])/\1n\2/' "$conf/master.cf"
@@ -132,6 +146,22 @@ if [ -z "$("$bin/postconf" -c "$conf" -nh smtpd_tls_cert_file 2>/dev/null)" ] \
     "smtpd_tls_key_file=$tls_dir/key.pem" \
     "smtpd_tls_security_level=may" \
     "smtpd_tls_loglevel=1"
+fi
+
+# Submission logins: Postern's auth service with a passwd-file holding the
+# user "sample" (password "sample-password"), made once; a main.cf that
+# chose its own SASL setup is left alone.
+if have submission && have auth && have postpasswd; then
+  if [ ! -s "$conf/passwd" ]; then
+    "$bin/postpasswd" -u sample -p sample-password >"$conf/passwd" \
+      || die "postpasswd could not make $conf/passwd"
+    chmod 0644 "$conf/passwd"
+    say "made $conf/passwd with the login sample / sample-password"
+  fi
+  if [ -z "$("$bin/postconf" -c "$conf" -nh smtpd_sasl_type 2>/dev/null)" ]; then
+    "$bin/postconf" -c "$conf" -e "smtpd_sasl_type=dovecot" "smtpd_sasl_path=private/auth" \
+      "auth_passwd_file=$conf/passwd"
+  fi
 fi
 
 if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null \
@@ -183,6 +213,13 @@ SMTP on 127.0.0.1:$port:
 EOF
 else
   echo "SMTP: not available yet (smtpd is not in this checkout's build); nothing listens on 127.0.0.1:$port."
+fi
+if have submission && [ "$smtp_ok" = 1 ]; then
+  cat <<EOF
+Submission (STARTTLS on 127.0.0.1:$sub_port, implicit TLS on 127.0.0.1:$subs_port):
+  swaks --server 127.0.0.1:$sub_port --tls --auth LOGIN --auth-user sample \\
+    --auth-password sample-password --from sample@$domain --to $me@localhost
+EOF
 fi
 if [ "$sendmail_ok" = 1 ]; then
   cat <<EOF

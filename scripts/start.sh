@@ -155,9 +155,11 @@ if have submission && have auth && have postpasswd; then
   if [ ! -s "$conf/passwd" ]; then
     "$bin/postpasswd" -u sample -p sample-password >"$conf/passwd" \
       || die "postpasswd could not make $conf/passwd"
-    chmod 0644 "$conf/passwd"
     say "made $conf/passwd with the login sample / sample-password"
   fi
+  # readable by the auth service (mail_owner's group), by nobody else
+  chgrp "$(id -gn "$mail_owner")" "$conf/passwd"
+  chmod 0640 "$conf/passwd"
   if [ -z "$("$bin/postconf" -c "$conf" -nh smtpd_sasl_type 2>/dev/null)" ]; then
     "$bin/postconf" -c "$conf" -e "smtpd_sasl_type=dovecot" "smtpd_sasl_path=private/auth" \
       "auth_passwd_file=$conf/passwd"

@@ -115,6 +115,17 @@ static void free_job(job_t *j)
     smtpc_outcome_dispose(&j->fail);
 }
 
+/* The next hop to use: qmgr's, or the first recipient's domain. */
+static const char *nexthop_of(const dlv_request_t *req)
+{
+    const char *at;
+
+    if (req->nexthop[0])
+        return req->nexthop;
+    at = strrchr(req->rcpts[0].addr, '@');
+    return at ? at + 1 : req->rcpts[0].addr;
+}
+
 static unsigned port_number(const struct sockaddr_storage *sa)
 {
     if (sa->ss_family == AF_INET)
@@ -149,7 +160,8 @@ static smtpc_session_t *open_session(job_t *j, const smtp_host_t *h, const char 
                        h->name, h->addr, port);
     if (smtpc_session_start(ss, &j->fail) < 0
         || smtpc_session_starttls(ss, cfg->tls, plain ? TLS_LEV_NONE : cfg->tls_level,
-                                  h->name, h->addr, port_number(&h->sa), &j->fail) < 0) {
+                                  h->name, h->addr, port_number(&h->sa), &j->fail) < 0
+        || smtp_sasl_authenticate(&cfg->sasl, ss, nexthop_of(j->req), h->name, &j->fail) < 0) {
         smtp_session_close(ss);
         return NULL;
     }
@@ -199,17 +211,6 @@ static bool get_session(job_t *j, const char *nexthop)
     smtp_hosts_free(&hosts);
     smtp_nexthop_free(&hop);
     return j->ss != NULL;
-}
-
-/* The next hop to use: qmgr's, or the first recipient's domain. */
-static const char *nexthop_of(const dlv_request_t *req)
-{
-    const char *at;
-
-    if (req->nexthop[0])
-        return req->nexthop;
-    at = strrchr(req->rcpts[0].addr, '@');
-    return at ? at + 1 : req->rcpts[0].addr;
 }
 
 static void transact(job_t *j)

@@ -66,7 +66,7 @@ int smtp_config_load(smtp_config_t *c, char **err)
         smtp_config_dispose(c);
         return -1;
     }
-    if (load_tls(c, err) < 0) {
+    if (load_tls(c, err) < 0 || smtp_sasl_load(&c->sasl, err) < 0) {
         smtp_config_dispose(c);
         return -1;
     }
@@ -87,4 +87,5 @@ void smtp_config_dispose(smtp_config_t *c)
     c->tls = NULL;
     dns_resolver_free(c->dns);
     c->dns = NULL;
+    smtp_sasl_dispose(&c->sasl);
 }

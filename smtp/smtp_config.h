@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "dns/dns.h"
+#include "smtp/sasl_glue.h"
 #include "smtp_client/smtpc_session.h"
 #include "tls/tls.h"
 
@@ -31,6 +32,7 @@ typedef struct smtp_config {
     int reuse_count_limit;    /* transactions; 0: none */
     enum tls_level tls_level; /* smtp_tls_security_level */
     tls_ctx_t *tls;           /* NULL at level none */
+    smtp_sasl_t sasl;         /* smtp_sasl_* */
 } smtp_config_t;
 
 int smtp_config_load(smtp_config_t *c, char **err);

@@ -17,7 +17,10 @@ server does not offer it; a transport of its own with -o in master.cf);
 MX lookups through tests/lib/dnsserver.py (dns_nameservers): the
 preferred MX refuses the connection and the next one gets the mail, a
 domain without MX gets it at its A record, a null MX bounces at once
-(5.1.10), an unknown domain bounces (5.4.4).
+(5.1.10), an unknown domain bounces (5.4.4); a relay that requires
+STARTTLS and AUTH gets both (AUTH PLAIN with the password from
+smtp_sasl_password_maps, looked up by "[host]:port"), a wrong password
+defers with the server's reply.
 
 usage: test_smtp_agent.py BIN_DIR
 """
@@ -206,6 +209,23 @@ def test_mx(inst, mx_server):
           "unknown domain: bounced with 5.4.4 (%s)" % (m.group(0) if m else None))
 
 
+def test_auth(inst, relay, wrong):
+    inst.send(["-f", "sender@localhost", "r@authrelay.test"], b"Subject: auth\n\nx\n")
+    m = log_line(inst, "r@authrelay.test")
+    check(m is not None and m.group(4) == "sent", "AUTH: sent through the relay")
+    s = relay.sessions[0] if relay.sessions else {}
+    cmds = [c.split(" ")[0] for c in s.get("commands", [])]
+    check(s.get("tls") and s.get("auth") == ("PLAIN", "relayuser")
+          and cmds.index("STARTTLS") < cmds.index("AUTH") < cmds.index("MAIL"),
+          "AUTH: STARTTLS, then AUTH PLAIN as relayuser, then MAIL (%s)" % cmds)
+    inst.send(["-f", "sender@localhost", "w@wrongpw.test"], b"Subject: wrong\n\nx\n")
+    m = log_line(inst, "w@wrongpw.test")
+    check(m is not None and m.group(4) == "deferred" and m.group(3) == "4.7.8"
+          and m.group(5).startswith("SASL authentication failed; server 127.0.0.1[127.0.0.1] said: "
+                                    "535 5.7.8"),
+          "AUTH: a wrong password defers (%s)" % (m.group(0) if m else None))
+
+
 def main():
     required = ("master", "postern", "qmgr", "local", "cleanup", "pickup", "sendmail", "smtp")
     missing = [p for p in required if not os.access(os.path.join(BIN, p), os.X_OK)]
@@ -222,6 +242,9 @@ def main():
                "small": FakeSMTPD(extensions=["PIPELINING", "SIZE 100"]),
                "reuse": FakeSMTPD(), "tls": FakeSMTPD(tls_context=tls_context(workdir)),
                "broken": FakeSMTPD(tls_break=True), "plain": FakeSMTPD(), "mxsrv": FakeSMTPD()}
+    servers["authrelay"] = FakeSMTPD(tls_context=tls_context(workdir),
+                                     auth=("relayuser", "relay-secret"))
+    servers["wrongpw"] = FakeSMTPD(auth=("relayuser", "other"))
     closed = free_port()
     # one inline table per entry: the resolver's list splitting does not
     # keep "inline:{a=b, c=d}" together yet
@@ -235,7 +258,12 @@ def main():
               "smtp_connection_cache_time_limit": "30s",
               "smtp_tls_security_level": "may",
               "dns_nameservers": "127.0.0.1:%d" % dns.port,
-              "inet_protocols": "ipv4"}
+              "inet_protocols": "ipv4",
+              "smtp_sasl_auth_enable": "yes",
+              "smtp_sasl_security_options": "noanonymous",
+              "smtp_sasl_password_maps": "inline:{[127.0.0.1]:%d=relayuser:relay-secret} "
+                                         "inline:{[127.0.0.1]:%d=relayuser:wrong}"
+                                         % (servers["authrelay"].port, servers["wrongpw"].port)}
     try:
         with MailInstance(BIN, params=params) as inst:
             inst.create()
@@ -256,6 +284,7 @@ def main():
             test_reuse(inst, servers["reuse"])
             test_tls(inst, servers["tls"], servers["broken"], servers["plain"])
             test_mx(inst, servers["mxsrv"])
+            test_auth(inst, servers["authrelay"], servers["wrongpw"])
             check(inst.stop() == 0, "master stopped with status 0")
             if os.environ.get("SMTPC_DEBUG"):
                 print(inst.log_text())

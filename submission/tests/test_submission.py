@@ -283,18 +283,28 @@ def test_privileges(inst):
         check(seen.get(prog) == {owner}, "%s runs as mail_owner %s (%s)" % (prog, owner, seen.get(prog)))
 
 
+def setup_submission(inst, user=USER, password=PASSWORD):
+    """Gives a created-not-started instance what its stock submission
+    service needs: a self-signed certificate for STARTTLS and Postern's
+    auth service (smtpd_sasl_path private/auth) with a passwd-file
+    holding one {PLAIN} user. Also used by tests/integration/relay."""
+    cert, key = make_certificate(inst.root)
+    passwd = os.path.join(inst.root, "passwd")
+    with open(passwd, "w") as f:
+        f.write("%s:{PLAIN}%s\n" % (user, password))
+    os.chmod(passwd, 0o644)
+    inst.extra_params.update({
+        "smtpd_tls_cert_file": cert, "smtpd_tls_key_file": key,
+        "smtpd_sasl_type": "dovecot", "smtpd_sasl_path": "private/auth",
+        "auth_passwd_file": passwd, "auth_failure_delay": "0",
+    })
+
+
 def main():
     inst = MailInstance(BIN)
     try:
-        cert, key = make_certificate(inst.root)
-        passwd = os.path.join(inst.root, "passwd")
-        with open(passwd, "w") as f:
-            f.write("%s:{PLAIN}%s\n" % (USER, PASSWORD))
-        os.chmod(passwd, 0o644)
+        setup_submission(inst)
         inst.extra_params.update({
-            "smtpd_tls_cert_file": cert, "smtpd_tls_key_file": key,
-            "smtpd_sasl_type": "dovecot", "smtpd_sasl_path": "private/auth",
-            "auth_passwd_file": passwd, "auth_failure_delay": "0",
             "smtpd_client_event_limit_exceptions": "",
             "smtpd_client_auth_failure_limit": str(FAIL_LIMIT),
             "smtpd_client_auth_failure_delay": "1s",

@@ -368,10 +368,10 @@ static void test_report_unused_once(void **state)
 
     (void) state;
     msg_init("test", MSG_SINK_STDERR);
-    load("zz_unknown = 1\nrelayhost = [x]\nalias_maps = hash:/a\n");
+    load("zz_unknown = 1\nsmtp_tls_policy_maps = hash:/p\nalias_maps = hash:/a\n");
     text = report_unused_output();
     assert_non_null(strstr(text, "test: warning: /etc/postern/main.cf: unused parameter: zz_unknown=1\n"));
-    assert_non_null(strstr(text, "test: warning: /etc/postern/main.cf: parameter not supported by postern: relayhost\n"));
+    assert_non_null(strstr(text, "test: warning: /etc/postern/main.cf: parameter not supported by postern: smtp_tls_policy_maps\n"));
     assert_null(strstr(text, "alias_maps"));
     xfree(text);
     text = report_unused_output();
